@@ -1,0 +1,159 @@
+// Bindings: which models and model instances a cached value depends on, and the generation
+// tokens that make a write to them invalidate the value.
+//
+// Three kinds of token keep hierarchical invalidation to one store round trip each way:
+//   model token     `tm`  read by values bound to the model        renewed by any write to the model
+//   instance token  `ti`  read by values bound to that instance    renewed by a write to that instance
+//   all token       `ta`  read by values bound to any instance     renewed by a model-wide write
+// so `invalidate('Widget', 7)` renews ti(Widget,7) and tm(Widget), and `invalidate('Widget')`
+// renews tm(Widget) and ta(Widget): every value bound to the model or any instance goes stale,
+// and values bound to other instances stay fresh after an instance write.
+import { canonicalJson, describe, isPlainObject } from './canonical.js'
+import { storedKey } from './key.js'
+
+/** A model instance's id: a primary key value, or the fields of a composite primary key. */
+export type BindingId =
+  | string
+  | number
+  | bigint
+  | { readonly [field: string]: string | number | bigint }
+
+/**
+ * What a value is bound to: a model (`'Widget'`, `['Widget']`, `{ model: 'Widget' }`) or a model
+ * instance (`['Widget', id]`, `{ model: 'Widget', id }`). Ids compare as text: `42` and `'42'`
+ * are the same instance, so a route param and a database id bind the same row.
+ */
+export type Binding =
+  | string
+  | readonly [model: string]
+  | readonly [model: string, id: BindingId]
+  | { readonly model: string; readonly id?: BindingId | undefined }
+
+/** One binding or a list of them. A two-element array `[string, id]` is always one instance. */
+export type Bindings = Binding | readonly Binding[]
+
+/** A binding in its normal form: the model, and the canonical text of the id for an instance. */
+export interface NormalBinding {
+  readonly model: string
+  readonly id?: string
+}
+
+/** Normalizes any accepted binding form into a list, throwing a `TypeError` for malformed input. */
+export function normalizeBindings(bindings: Bindings, path = 'bind'): NormalBinding[] {
+  const single = asSingle(bindings, path)
+  if (single !== undefined) return [single]
+  if (!Array.isArray(bindings)) {
+    throw invalid(path, `is ${describe(bindings)}`)
+  }
+  return bindings.flatMap((binding, index) => normalizeBindings(binding, `${path}[${index}]`))
+}
+
+function asSingle(binding: unknown, path: string): NormalBinding | undefined {
+  if (typeof binding === 'string') return { model: modelName(binding, path) }
+  if (Array.isArray(binding)) {
+    const [model, id] = binding as unknown[]
+    if (typeof model !== 'string') return undefined
+    if (binding.length === 1) return { model: modelName(model, path) }
+    if (binding.length === 2 && (id === undefined || isIdShaped(id))) {
+      return { model: modelName(model, path), id: normalizeId(id, `${path}[1]`) }
+    }
+    return undefined
+  }
+  if (typeof binding === 'object' && binding !== null && 'model' in binding) {
+    const { model, id } = binding as { model: unknown; id?: unknown }
+    if (typeof model !== 'string') throw invalid(`${path}.model`, `is ${describe(model)}`)
+    if (id === undefined) return { model: modelName(model, path) }
+    return { model: modelName(model, path), id: normalizeId(id, `${path}.id`) }
+  }
+  return undefined
+}
+
+function isIdShaped(id: unknown): boolean {
+  if (typeof id === 'string' || typeof id === 'number' || typeof id === 'bigint') return true
+  return typeof id === 'object' && id !== null && !Array.isArray(id) && !('model' in id)
+}
+
+function modelName(model: string, path: string): string {
+  if (model === '') throw invalid(path, 'has an empty model name')
+  return model
+}
+
+/** The canonical text of an id: scalars as strings, composite ids as objects of strings. */
+export function normalizeId(id: unknown, path = 'id'): string {
+  if (id === undefined) {
+    throw invalid(
+      path,
+      'is undefined (a missing route parameter?); bind the model alone to mean any instance',
+    )
+  }
+  return canonicalJson(
+    idValue(id, path),
+    (at, what) => {
+      throw invalid(at, `is ${what}`)
+    },
+    path,
+  )
+}
+
+function idValue(id: unknown, path: string): unknown {
+  switch (typeof id) {
+    case 'string':
+      return id
+    case 'number':
+      if (!Number.isFinite(id)) throw invalid(path, `is ${describe(id)}`)
+      return String(id)
+    case 'bigint':
+      return String(id)
+    case 'object':
+      if (id !== null && !Array.isArray(id) && isPlainObject(id)) {
+        const fields: Record<string, unknown> = {}
+        for (const [field, value] of Object.entries(id))
+          fields[field] = idValue(value, `${path}.${field}`)
+        return fields
+      }
+      throw invalid(path, `is ${describe(id)}`)
+    default:
+      throw invalid(path, `is ${describe(id)}`)
+  }
+}
+
+function invalid(path: string, problem: string): TypeError {
+  return new TypeError(
+    `Garner: binding ${path} ${problem}. A binding is 'Model', ['Model'], ['Model', id] or ` +
+      '{ model, id }, or an array of these; an id is a string, a number, a BigInt, or a plain ' +
+      'object of those for a composite key.',
+  )
+}
+
+/** Token keys a value with these bindings reads, deduplicated and sorted. */
+export function readTokenKeys(namespace: string, bindings: readonly NormalBinding[]): string[] {
+  const keys = new Set<string>()
+  for (const binding of bindings) {
+    if (binding.id === undefined) {
+      keys.add(modelToken(namespace, binding.model))
+    } else {
+      keys.add(instanceToken(namespace, binding.model, binding.id))
+      keys.add(allToken(namespace, binding.model))
+    }
+  }
+  return [...keys].sort()
+}
+
+/** Token keys an invalidation renews: instance + model, or model + all. */
+export function invalidationTokenKeys(namespace: string, model: string, id?: string): string[] {
+  return id === undefined
+    ? [modelToken(namespace, model), allToken(namespace, model)]
+    : [instanceToken(namespace, model, id), modelToken(namespace, model)]
+}
+
+function modelToken(namespace: string, model: string): string {
+  return storedKey(namespace, 'tm', JSON.stringify(model))
+}
+
+function allToken(namespace: string, model: string): string {
+  return storedKey(namespace, 'ta', JSON.stringify(model))
+}
+
+function instanceToken(namespace: string, model: string, id: string): string {
+  return storedKey(namespace, 'ti', `[${JSON.stringify(model)},${id}]`)
+}

@@ -1,0 +1,141 @@
+// Conditional GET evaluation (RFC 9110, sections 13.1.2 and 13.1.3): does a client's
+// If-None-Match or If-Modified-Since let the server answer 304 Not Modified?
+// Malformed header values never match, so they lead to a 200, never to an error.
+
+/** The conditional request headers, raw, as received (`undefined` when absent). */
+export interface ConditionalHeaders {
+  readonly ifNoneMatch?: string | undefined
+  readonly ifModifiedSince?: string | undefined
+}
+
+/** What a cached entry offers for validation: its quoted ETag and Last-Modified time in ms. */
+export interface Validators {
+  readonly etag: string
+  readonly lastModified: number
+}
+
+/** True when the request carries a usable precondition (so a 304 is possible). */
+export function hasPreconditions(headers: ConditionalHeaders): boolean {
+  return nonEmpty(headers.ifNoneMatch) || nonEmpty(headers.ifModifiedSince)
+}
+
+/**
+ * True when the client's copy is current: If-None-Match matches the ETag (weak comparison, lists,
+ * `*`), or, only when If-None-Match is absent, If-Modified-Since is a valid HTTP-date not in the
+ * future and not earlier than Last-Modified.
+ */
+export function isNotModified(
+  headers: ConditionalHeaders,
+  validators: Validators,
+  now: number = Date.now(),
+): boolean {
+  if (nonEmpty(headers.ifNoneMatch)) return etagMatches(headers.ifNoneMatch, validators.etag)
+  if (!nonEmpty(headers.ifModifiedSince)) return false
+  const since = parseHttpDate(headers.ifModifiedSince)
+  if (since === undefined || since > now) return false
+  return validators.lastModified <= since
+}
+
+function nonEmpty(value: string | undefined): value is string {
+  return value !== undefined && value.trim() !== ''
+}
+
+/**
+ * Weak comparison of an If-None-Match value against a quoted ETag: `*` matches anything, and
+ * `W/"x"` matches `"x"`. Unquoted members are compared leniently as if quoted.
+ */
+export function etagMatches(ifNoneMatch: string, etag: string): boolean {
+  const target = stripWeak(etag)
+  for (const member of entityTags(ifNoneMatch)) {
+    if (member === '*') return true
+    const tag = stripWeak(member)
+    if (tag === target || (!tag.startsWith('"') && `"${tag}"` === target)) return true
+  }
+  return false
+}
+
+/** `W/"x"` → `"x"`; anything else unchanged. */
+export function stripWeak(tag: string): string {
+  return tag.startsWith('W/') ? tag.slice(2) : tag
+}
+
+/** Splits a list of entity-tags on the commas outside quotes, trimming each member. */
+function entityTags(list: string): string[] {
+  const members: string[] = []
+  let start = 0
+  let quoted = false
+  for (let index = 0; index < list.length; index++) {
+    const char = list.charCodeAt(index)
+    if (char === 34 /* " */) quoted = !quoted
+    else if (char === 44 /* , */ && !quoted) {
+      pushMember(members, list.slice(start, index))
+      start = index + 1
+    }
+  }
+  pushMember(members, list.slice(start))
+  return members
+}
+
+function pushMember(members: string[], member: string): void {
+  const trimmed = member.trim()
+  if (trimmed !== '') members.push(trimmed)
+}
+
+const MONTHS = 'JanFebMarAprMayJunJulAugSepOctNovDec'
+// IMF-fixdate:  Sun, 06 Nov 1994 08:49:37 GMT
+const IMF_FIXDATE = /^[A-Z][a-z]{2}, (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/
+// RFC 850:      Sunday, 06-Nov-94 08:49:37 GMT
+const RFC_850 = /^[A-Z][a-z]+, (\d{2})-([A-Z][a-z]{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) GMT$/
+// asctime:      Sun Nov  6 08:49:37 1994
+const ASCTIME = /^[A-Z][a-z]{2} ([A-Z][a-z]{2}) ([ \d]\d) (\d{2}):(\d{2}):(\d{2}) (\d{4})$/
+
+/**
+ * Parses an HTTP-date in any of the three formats RFC 9110 requires recipients to accept, into
+ * milliseconds since the epoch; `undefined` for anything else.
+ */
+export function parseHttpDate(text: string): number | undefined {
+  const value = text.trim()
+  if (value.length > 64) return undefined
+  let match = IMF_FIXDATE.exec(value)
+  if (match) return utc(match[3]!, match[2]!, match[1]!, match[4]!, match[5]!, match[6]!)
+  match = RFC_850.exec(value)
+  if (match) {
+    // Two-digit years: RFC 9110 says to read a year more than 50 years ahead as the past century.
+    const short = Number(match[3])
+    const thisYear = new Date().getUTCFullYear()
+    let year = Math.floor(thisYear / 100) * 100 + short
+    if (year > thisYear + 50) year -= 100
+    return utc(String(year), match[2]!, match[1]!, match[4]!, match[5]!, match[6]!)
+  }
+  match = ASCTIME.exec(value)
+  if (match) return utc(match[6]!, match[1]!, match[2]!.trim(), match[3]!, match[4]!, match[5]!)
+  return undefined
+}
+
+function utc(
+  year: string,
+  month: string,
+  day: string,
+  hours: string,
+  minutes: string,
+  seconds: string,
+): number | undefined {
+  const monthIndex = MONTHS.indexOf(month)
+  if (monthIndex < 0 || monthIndex % 3 !== 0) return undefined
+  const [y, d, h, m, s] = [year, day, hours, minutes, seconds].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ]
+  if (d < 1 || d > 31 || h > 23 || m > 59 || s > 60) return undefined
+  const time = Date.UTC(y, monthIndex / 3, d, h, m, Math.min(s, 59))
+  // Reject dates that do not exist (31 Feb rolls over into March).
+  return new Date(time).getUTCDate() === d ? time : undefined
+}
+
+/** Formats milliseconds since the epoch as an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`). */
+export function formatHttpDate(time: number): string {
+  return new Date(time).toUTCString()
+}

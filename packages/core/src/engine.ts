@@ -1,0 +1,312 @@
+// Garner's protocol: how a fetch reads, loads and writes, and how an invalidation lands, so that
+// a value is never served once a binding it was loaded under has been invalidated.
+//
+// A read fetches the entry and the current generation tokens of its bindings in one round trip.
+// The entry is fresh when the tokens it was stored with equal the current ones. On a miss, the
+// tokens just read (absent ones replaced by fresh tokens, written before the loader starts) are
+// the snapshot the new entry is stored with. An invalidation replaces tokens with fresh ones, so
+// any entry whose loader read the old tokens, even one written after the invalidation, is stale.
+import { invalidationTokenKeys } from './binding.js'
+import { GarnerError, isGarnerError } from './errors.js'
+import { computeEtag, type ETagStrategy } from './etag.js'
+import type { Emitter, MissReason } from './events.js'
+import { nextLastModified } from './last-modified.js'
+import { SingleFlight } from './single-flight.js'
+import type {
+  EntryKeys,
+  EntryMeta,
+  EntryRecord,
+  StoreDriver,
+  StoreRead,
+  TokenWrite,
+} from './store.js'
+import { type StoreGuard, UNAVAILABLE } from './store-guard.js'
+import { newToken } from './token.js'
+import { utf8Length } from './utf8.js'
+import { deepFreeze, deserializeValue, serializeValue } from './value.js'
+
+/** Everything the engine needs to know about one fetch. */
+export interface Plan {
+  readonly keys: EntryKeys
+  readonly tokenKeys: readonly string[]
+  readonly ttl: number | undefined
+}
+
+/** An entry as the engine hands it out: metadata, and the body and value where known. */
+export interface Resolved {
+  readonly hit: boolean
+  readonly meta: EntryMeta
+  readonly body: string | undefined
+  readonly value?: unknown
+  readonly hasValue: boolean
+}
+
+/** A loader: anything that produces the value on a miss. */
+export type Loader<T> = () => T | Promise<T>
+
+/** A read that succeeded (possibly finding nothing), or one that could not reach the store. */
+type Snapshot = { readonly ok: true; readonly read: StoreRead } | { readonly ok: false }
+
+const UNREADABLE: Snapshot = { ok: false }
+
+export interface EngineOptions {
+  readonly namespace: string
+  readonly driver: StoreDriver
+  /** Present for remote stores: timeouts and the circuit breaker. */
+  readonly guard: StoreGuard | undefined
+  readonly emitter: Emitter
+  readonly etag: ETagStrategy
+  readonly tokenTtl: number
+}
+
+export class Engine {
+  private readonly flights = new SingleFlight<Resolved | undefined>()
+  // Token keys whose invalidation could not reach the store, with a version per key so that a
+  // flush only clears what it wrote. While a key is here, values bound to it bypass the store.
+  private readonly pending = new Map<string, number>()
+  private pendingVersion = 0
+  private flushing: Promise<void> | undefined
+
+  constructor(private readonly options: EngineOptions) {}
+
+  /** The entry for `plan`, from the store or from `loader`; `undefined` when the loader returned it. */
+  async resolve(
+    plan: Plan,
+    loader: Loader<unknown>,
+    withBody: boolean,
+  ): Promise<Resolved | undefined> {
+    const snapshot = await this.read(plan, withBody)
+    let reason: MissReason = 'unavailable'
+    if (snapshot.ok) {
+      const { meta, tokens, body } = snapshot.read
+      if (
+        meta !== undefined &&
+        sameTokens(meta.tokens, tokens) &&
+        (!withBody || body !== undefined)
+      ) {
+        if (this.options.emitter.has('hit'))
+          this.options.emitter.emit('hit', { key: plan.keys.entry })
+        const { value, hasValue } = snapshot.read
+        return { hit: true, meta, body, value, hasValue }
+      }
+      reason = meta !== undefined && !sameTokens(meta.tokens, tokens) ? 'stale' : 'absent'
+    }
+    if (this.options.emitter.has('miss'))
+      this.options.emitter.emit('miss', { key: plan.keys.entry, reason })
+    return this.loadOnce(plan, loader, snapshot)
+  }
+
+  /** The decoded value of a resolved entry (parsing the body for remote stores). */
+  async value(plan: Plan, loader: Loader<unknown>): Promise<Resolved | undefined> {
+    const resolved = await this.resolve(plan, loader, true)
+    if (resolved === undefined || resolved.hasValue) return resolved
+    try {
+      const value = deepFreeze(deserializeValue(resolved.body!, resolved.meta.dates))
+      return { ...resolved, value, hasValue: true }
+    } catch (error) {
+      this.report('read', corruptBody(plan.keys.body, error), plan.keys.body)
+      return this.loadOnce(plan, loader, absentSnapshot(plan))
+    }
+  }
+
+  /** A resolved entry with its body, reading the body (or reloading) when the first read skipped it. */
+  async withBody(
+    plan: Plan,
+    loader: Loader<unknown>,
+    resolved: Resolved,
+  ): Promise<Resolved | undefined> {
+    if (resolved.body !== undefined) return resolved
+    let body: string | undefined
+    try {
+      body = await this.guarded(() => this.options.driver.readBody(plan.keys, resolved.meta.etag))
+    } catch (error) {
+      if (error !== UNAVAILABLE) this.report('read', error, plan.keys.body)
+    }
+    return body === undefined ? this.resolve(plan, loader, true) : { ...resolved, body }
+  }
+
+  /** Renews the tokens `invalidate(model, id)` names; queues them when the store cannot take it. */
+  async invalidate(model: string, id: string | undefined): Promise<void> {
+    await this.renew(invalidationTokenKeys(this.options.namespace, model, id))
+    const { emitter } = this.options
+    if (emitter.has('invalidate'))
+      emitter.emit('invalidate', id === undefined ? { model } : { model, id })
+  }
+
+  /**
+   * Replaces the given tokens with fresh ones in one round trip. When the store cannot take the
+   * write, the keys are queued: values bound to them bypass the store until a retry lands.
+   */
+  async renew(tokenKeys: readonly string[]): Promise<void> {
+    if (this.pending.size > 0) await this.flushPending()
+    const written = await this.writeTokens(
+      tokenKeys.map((key) => [key, newToken()] as const),
+      'invalidate',
+    )
+    if (!written) {
+      for (const key of tokenKeys) this.pending.set(key, ++this.pendingVersion)
+    }
+    this.flights.detachAll()
+  }
+
+  private async read(plan: Plan, withBody: boolean): Promise<Snapshot> {
+    const { driver, guard } = this.options
+    if (guard === undefined)
+      return { ok: true, read: await driver.read(plan.keys, plan.tokenKeys, withBody) }
+    if (this.pending.size > 0) {
+      await this.flushPending()
+      if (plan.tokenKeys.some((key) => this.pending.has(key))) return UNREADABLE
+    }
+    try {
+      const read = await guard.call(() => driver.read(plan.keys, plan.tokenKeys, withBody))
+      if (read.corrupt !== undefined) this.report('read', read.corrupt, plan.keys.entry)
+      return { ok: true, read }
+    } catch (error) {
+      if (isGarnerError(error, 'GARNER_CORRUPT_ENTRY')) {
+        // Something under these keys is unreadable: read it all as absent, so the miss path
+        // writes fresh tokens and a fresh entry over it.
+        this.report('read', error, plan.keys.entry)
+        return absentSnapshot(plan)
+      }
+      if (error !== UNAVAILABLE) this.report('read', error, plan.keys.entry)
+      return UNREADABLE
+    }
+  }
+
+  private loadOnce(
+    plan: Plan,
+    loader: Loader<unknown>,
+    snapshot: Snapshot,
+  ): Promise<Resolved | undefined> {
+    const generation = snapshot.ok ? snapshot.read.tokens.join('\u0001') : '?'
+    return this.flights.run(`${plan.keys.entry}\u0000${generation}`, () =>
+      this.load(plan, loader, snapshot),
+    )
+  }
+
+  private async load(
+    plan: Plan,
+    loader: Loader<unknown>,
+    snapshot: Snapshot,
+  ): Promise<Resolved | undefined> {
+    let cacheable = snapshot.ok
+    let tokens = snapshot.ok ? snapshot.read.tokens : []
+    if (cacheable && tokens.includes(undefined)) {
+      // Absent tokens get fresh ones before the loader starts; written after it, they could
+      // overwrite an invalidation that happened while it ran.
+      const fresh = tokens.map((token) => token ?? newToken())
+      const writes: TokenWrite[] = []
+      plan.tokenKeys.forEach((key, index) => {
+        if (tokens[index] === undefined) writes.push([key, fresh[index]!])
+      })
+      cacheable = await this.writeTokens(writes, 'write')
+      tokens = fresh
+    }
+    const started = Date.now()
+    const value = await loader()
+    if (this.options.emitter.has('load')) {
+      this.options.emitter.emit('load', { key: plan.keys.entry, duration: Date.now() - started })
+    }
+    if (value === undefined) return undefined
+    const { body, dates } = serializeValue(value)
+    const etag = computeEtag(this.options.etag, { value, body })
+    const previous = snapshot.ok ? snapshot.read.meta : undefined
+    const record: EntryRecord = {
+      tokens: tokens as string[],
+      etag,
+      lastModified: nextLastModified(previous, etag, Date.now()),
+      size: utf8Length(body),
+      dates,
+      body,
+      value: deepFreeze(value),
+    }
+    if (cacheable) {
+      try {
+        await this.guarded(() => this.options.driver.write(plan.keys, record, plan.ttl))
+      } catch (error) {
+        if (error !== UNAVAILABLE) this.report('write', error, plan.keys.entry)
+      }
+    }
+    return { hit: false, meta: record, body, value: record.value, hasValue: true }
+  }
+
+  private async writeTokens(
+    tokens: readonly TokenWrite[],
+    operation: 'write' | 'invalidate',
+  ): Promise<boolean> {
+    if (tokens.length === 0) return true
+    try {
+      await this.guarded(() => this.options.driver.writeTokens(tokens, this.options.tokenTtl))
+      return true
+    } catch (error) {
+      if (error !== UNAVAILABLE) this.report(operation, error, tokens[0]![0])
+      return false
+    }
+  }
+
+  /** Retries queued invalidations; concurrent callers share one attempt. */
+  private flushPending(): Promise<void> {
+    if (this.flushing !== undefined) return this.flushing
+    if (this.options.guard?.open) return Promise.resolve()
+    const batch = [...this.pending]
+    this.flushing = this.writeTokens(
+      batch.map(([key]) => [key, newToken()] as const),
+      'invalidate',
+    )
+      .then((written) => {
+        if (!written) return
+        for (const [key, version] of batch) {
+          if (this.pending.get(key) === version) this.pending.delete(key)
+        }
+      })
+      .finally(() => {
+        this.flushing = undefined
+      })
+    return this.flushing
+  }
+
+  private guarded<T>(operation: () => Promise<T>): Promise<T> {
+    const { guard } = this.options
+    return guard === undefined ? operation() : guard.call(operation)
+  }
+
+  private report(operation: 'read' | 'write' | 'invalidate', error: unknown, key: string): void {
+    const { emitter } = this.options
+    if (!emitter.has('error')) return
+    const garnerError =
+      error instanceof GarnerError
+        ? error
+        : new GarnerError('GARNER_STORE_ERROR', `Garner's store failed: ${String(error)}`, {
+            cause: error,
+          })
+    emitter.emit('error', { error: garnerError, operation, key })
+  }
+}
+
+function sameTokens(stored: readonly string[], current: readonly (string | undefined)[]): boolean {
+  if (stored.length !== current.length) return false
+  for (let index = 0; index < stored.length; index++) {
+    if (stored[index] !== current[index]) return false
+  }
+  return true
+}
+
+function absentSnapshot(plan: Plan): Snapshot {
+  return {
+    ok: true,
+    read: {
+      meta: undefined,
+      body: undefined,
+      hasValue: false,
+      tokens: plan.tokenKeys.map(() => undefined),
+    },
+  }
+}
+
+function corruptBody(key: string, cause: unknown): GarnerError {
+  return new GarnerError(
+    'GARNER_CORRUPT_ENTRY',
+    `Garner found a body it cannot parse under ${key}; it was treated as a miss and overwritten.`,
+    { cause },
+  )
+}

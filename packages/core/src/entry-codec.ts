@@ -1,0 +1,86 @@
+// The text form of an entry in a remote store: a small metadata record (what a 304 needs) and,
+// under its own key, the body prefixed with the ETag it belongs to. Reading validates the shape,
+// so garbage, another format or a half-written pair reads as absent instead of being served.
+import { GarnerError } from './errors.js'
+import type { EntryMeta } from './store.js'
+import type { ValuePath } from './value.js'
+
+/** Version of the metadata format; an entry of any other version reads as corrupt. */
+export const ENTRY_FORMAT = 1
+
+interface MetaJson {
+  v: number
+  t: string[]
+  e: string
+  m: number
+  n: number
+  d: ValuePath[]
+}
+
+export function encodeMeta(meta: EntryMeta): string {
+  const json: MetaJson = {
+    v: ENTRY_FORMAT,
+    t: [...meta.tokens],
+    e: meta.etag,
+    m: meta.lastModified,
+    n: meta.size,
+    d: [...meta.dates],
+  }
+  return JSON.stringify(json)
+}
+
+/** Decodes stored metadata; throws a `GARNER_CORRUPT_ENTRY` error for anything malformed. */
+export function decodeMeta(raw: unknown, key: string): EntryMeta {
+  if (typeof raw !== 'string') throw corrupt(key, `a ${typeof raw} instead of text`)
+  let json: Partial<MetaJson>
+  try {
+    json = JSON.parse(raw) as Partial<MetaJson>
+  } catch {
+    throw corrupt(key, 'text that is not JSON')
+  }
+  if (typeof json !== 'object' || json === null) throw corrupt(key, 'JSON that is not an object')
+  if (json.v !== ENTRY_FORMAT) throw corrupt(key, `format ${String(json.v)}, not ${ENTRY_FORMAT}`)
+  const { t, e, m, n, d } = json
+  if (!Array.isArray(t) || !t.every((token) => typeof token === 'string')) {
+    throw corrupt(key, 'malformed tokens')
+  }
+  if (typeof e !== 'string' || !/^"[\x21\x23-\x7e]+"$/.test(e))
+    throw corrupt(key, 'a malformed ETag')
+  if (!Number.isSafeInteger(m) || (m as number) < 0 || (m as number) % 1000 !== 0) {
+    throw corrupt(key, 'a malformed Last-Modified time')
+  }
+  if (!Number.isSafeInteger(n) || (n as number) < 0) throw corrupt(key, 'a malformed size')
+  if (!Array.isArray(d) || !d.every(isValuePath)) throw corrupt(key, 'malformed Date paths')
+  return { tokens: t, etag: e, lastModified: m as number, size: n as number, dates: d }
+}
+
+function isValuePath(path: unknown): path is ValuePath {
+  return (
+    Array.isArray(path) &&
+    path.every((step) => typeof step === 'string' || (Number.isSafeInteger(step) && step >= 0))
+  )
+}
+
+export function encodeBody(etag: string, body: string): string {
+  return `${etag}\n${body}`
+}
+
+/**
+ * The body, when `raw` is a body record of the version `etag` names; `undefined` when it is
+ * absent or belongs to another version (the metadata and body are written separately).
+ */
+export function decodeBody(raw: unknown, etag: string, key: string): string | undefined {
+  if (raw === undefined || raw === null) return undefined
+  if (typeof raw !== 'string') throw corrupt(key, `a ${typeof raw} instead of text`)
+  const newline = raw.indexOf('\n')
+  if (newline < 0) throw corrupt(key, 'a body without its ETag')
+  return raw.slice(0, newline) === etag ? raw.slice(newline + 1) : undefined
+}
+
+function corrupt(key: string, what: string): GarnerError {
+  return new GarnerError(
+    'GARNER_CORRUPT_ENTRY',
+    `Garner found ${what} under ${key}; it was treated as a miss and will be overwritten. ` +
+      'Something other than Garner may be writing under its namespace.',
+  )
+}

@@ -1,0 +1,35 @@
+// The one error class Garner throws or reports, with a stable machine-readable code.
+
+/** Every code a {@link GarnerError} can carry. Codes are stable; messages may improve. */
+export type GarnerErrorCode =
+  /** A loader returned a value the serializer cannot store faithfully (a Map, a BigInt, a cycle …). */
+  | 'GARNER_UNSERIALIZABLE'
+  /** An identity has neither an explicit key nor a request to build one from. */
+  | 'GARNER_EMPTY_KEY'
+  /** An ETag strategy returned something that is not a valid entity-tag. */
+  | 'GARNER_INVALID_ETAG'
+  /** The store did not answer within the store timeout. */
+  | 'GARNER_STORE_TIMEOUT'
+  /** The store failed (connection refused, reset, protocol error …); see `cause`. */
+  | 'GARNER_STORE_ERROR'
+  /** The store held an entry Garner cannot read (garbage, wrong shape, another format). */
+  | 'GARNER_CORRUPT_ENTRY'
+
+/**
+ * An error raised or reported by Garner. `code` is stable and safe to branch on; `message` says
+ * what happened and what to do about it; `cause` holds the underlying error where there is one.
+ */
+export class GarnerError extends Error {
+  override readonly name = 'GarnerError'
+  readonly code: GarnerErrorCode
+
+  constructor(code: GarnerErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.code = code
+  }
+}
+
+/** True when `error` is a {@link GarnerError}, optionally with the given code. */
+export function isGarnerError(error: unknown, code?: GarnerErrorCode): error is GarnerError {
+  return error instanceof GarnerError && (code === undefined || error.code === code)
+}

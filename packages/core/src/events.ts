@@ -1,0 +1,75 @@
+// Garner's events, for metrics and logging: a tiny typed emitter that costs one property read
+// per emit when nobody listens.
+import type { GarnerError } from './errors.js'
+
+/** Why a fetch did not use a cached entry. */
+export type MissReason =
+  /** No entry under the key (never stored, expired or evicted). */
+  | 'absent'
+  /** An entry was there, but a binding it was loaded under has been invalidated since. */
+  | 'stale'
+  /** The store could not be read (down, timed out, or an invalidation is still pending). */
+  | 'unavailable'
+
+/** The events a Garner instance emits and what each carries. */
+export interface GarnerEvents {
+  /** A fetch was answered from the cache. `key` is the stored key. */
+  hit: { readonly key: string }
+  /** A fetch was not answered from the cache; the loader will run (or join a running one). */
+  miss: { readonly key: string; readonly reason: MissReason }
+  /** A loader finished; `duration` in milliseconds. Not emitted for joined loads. */
+  load: { readonly key: string; readonly duration: number }
+  /** `garner.invalidate(model, id?)` was called (emitted once the invalidation is recorded or queued). */
+  invalidate: { readonly model: string; readonly id?: string }
+  /**
+   * Something went wrong that Garner handled by itself: the store failed or timed out (the fetch
+   * used its loader), or an entry could not be read (treated as a miss).
+   */
+  error: {
+    readonly error: GarnerError
+    readonly operation: 'read' | 'write' | 'invalidate'
+    readonly key?: string
+  }
+}
+
+/** A listener for event `E`. */
+export type GarnerListener<E extends keyof GarnerEvents> = (event: GarnerEvents[E]) => void
+
+type ListenerLists = { [E in keyof GarnerEvents]?: GarnerListener<E>[] }
+
+/** The emitter behind `garner.on`. Listeners must not throw: a throw is logged and ignored. */
+export class Emitter {
+  private readonly lists: ListenerLists = {}
+
+  /** Adds a listener; returns a function that removes it. */
+  on<E extends keyof GarnerEvents>(event: E, listener: GarnerListener<E>): () => void {
+    const lists = this.lists as { [K in E]?: GarnerListener<K>[] }
+    lists[event] = [...(lists[event] ?? []), listener]
+    return () => this.off(event, listener)
+  }
+
+  /** Removes a listener added with `on`. */
+  off<E extends keyof GarnerEvents>(event: E, listener: GarnerListener<E>): void {
+    const lists = this.lists as { [K in E]?: GarnerListener<K>[] }
+    const remaining = (lists[event] ?? []).filter((candidate) => candidate !== listener)
+    lists[event] = remaining.length > 0 ? remaining : undefined
+  }
+
+  /** True when at least one listener waits for `event`: check before building a payload. */
+  has(event: keyof GarnerEvents): boolean {
+    return this.lists[event] !== undefined
+  }
+
+  emit<E extends keyof GarnerEvents>(event: E, payload: GarnerEvents[E]): void {
+    const list = (this.lists as { [K in E]?: GarnerListener<K>[] })[event]
+    if (list === undefined) return
+    for (const listener of list) {
+      try {
+        listener(payload)
+      } catch (error) {
+        // A metrics or logging bug must not fail the request that triggered the event.
+        console.error(`Garner: a '${event}' listener threw; the error was ignored.`, error)
+      }
+    }
+  }
+}

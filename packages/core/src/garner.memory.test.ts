@@ -1,0 +1,92 @@
+// The core contract on the in-process store, plus what only the in-process store promises.
+import { describe, expect, it, vi } from 'vitest'
+import { canonicalHashEtag, createGarner, memoryStore } from './index.js'
+import { describeGarnerConformance } from './testing/index.js'
+
+let namespaces = 0
+describeGarnerConformance('in-process store', () => ({
+  garner: (options) => createGarner({ ...options, namespace: `memory-${++namespaces}` }),
+}))
+
+describe('in-process store', () => {
+  it('answers a hit without serializing, parsing or hashing the value', async () => {
+    let hashed = 0
+    const garner = createGarner({
+      etag: (input) => {
+        hashed += 1
+        return canonicalHashEtag(input)
+      },
+    })
+    const value = { name: 'Ada', tags: ['a', 'b'], nested: { deep: [1, 2, 3] } }
+    await garner.fetch('profile', () => value, { bind: ['User', 1] })
+    expect(hashed).toBe(1)
+    const stringify = vi.spyOn(JSON, 'stringify')
+    const parse = vi.spyOn(JSON, 'parse')
+    try {
+      const hit = await garner.fetch('profile', () => ({ name: 'other' }), { bind: ['User', 1] })
+      expect(hit).toBe(value)
+      expect(parse).not.toHaveBeenCalled()
+      expect(hashed).toBe(1)
+      for (const call of stringify.mock.calls) expect(typeof call[0]).toBe('string')
+    } finally {
+      vi.restoreAllMocks()
+    }
+  })
+
+  it('stays within its entry bound however many distinct keys are cached', async () => {
+    const store = memoryStore({ maxEntries: 500 })
+    const garner = createGarner({ store })
+    for (let index = 0; index < 5_000; index++) {
+      await garner.fetch(['flood', index], () => ({ index }), { bind: ['Row', index % 50] })
+      expect(store.size).toBeLessThanOrEqual(500)
+    }
+    // Recently read entries survive the flood of new ones.
+    const hot = { calls: 0 }
+    const load = () => {
+      hot.calls += 1
+      return 'hot'
+    }
+    await garner.fetch('hot', load)
+    for (let index = 0; index < 2_000; index++) {
+      await garner.fetch('hot', load)
+      await garner.fetch(['cold', index], () => index)
+    }
+    expect(hot.calls).toBe(1)
+  })
+
+  it('stays within its byte bound', async () => {
+    const store = memoryStore({ maxBytes: 1_000_000 })
+    const garner = createGarner({ store })
+    const big = 'x'.repeat(10_000)
+    for (let index = 0; index < 1_000; index++) {
+      await garner.fetch(['big', index], () => ({ big, index }))
+      expect(store.bytes).toBeLessThanOrEqual(1_000_000)
+    }
+    expect(store.size).toBeGreaterThan(10)
+  })
+
+  it('does not keep a value larger than its whole byte bound', async () => {
+    const store = memoryStore({ maxBytes: 10_000 })
+    const garner = createGarner({ store })
+    let calls = 0
+    const load = () => {
+      calls += 1
+      return 'y'.repeat(20_000)
+    }
+    await garner.fetch('huge', load)
+    await garner.fetch('huge', load)
+    expect(calls).toBe(2)
+    expect(store.bytes).toBeLessThanOrEqual(10_000)
+  })
+
+  it('rejects bounds that are not positive integers', () => {
+    expect(() => memoryStore({ maxEntries: 0 })).toThrow(TypeError)
+    expect(() => memoryStore({ maxBytes: 1.5 })).toThrow(/maxBytes must be a positive integer/)
+  })
+
+  it('rejects a store that is neither a Keyv instance nor a memory store', () => {
+    expect(() => createGarner({ store: new Map() as never })).toThrow(
+      /store must be a Keyv instance/,
+    )
+  })
+})

@@ -1,0 +1,241 @@
+// The front door: createGarner(options) and the Garner instance it returns.
+import {
+  type BindingId,
+  type Bindings,
+  invalidationTokenKeys,
+  normalizeBindings,
+  normalizeId,
+} from './binding.js'
+import { Engine, type Loader } from './engine.js'
+import { canonicalHashEtag, type ETagStrategy } from './etag.js'
+import { Emitter, type GarnerEvents, type GarnerListener } from './events.js'
+import {
+  checkTtl,
+  type EntryResult,
+  emptyState,
+  Identity,
+  type IdentityOptions,
+  type IdentityRuntime,
+} from './identity.js'
+import type { KeyPart } from './key.js'
+import { isKeyvLike, type KeyvLike, KeyvStoreDriver } from './keyv-store.js'
+import { MemoryStore, memoryStore } from './memory-store.js'
+import type { StoreDriver } from './store.js'
+import { StoreGuard } from './store-guard.js'
+import { DEFAULT_KEY_STRATEGIES } from './strategies/index.js'
+import type { KeyStrategy } from './strategies/key-strategy.js'
+
+/** Options of {@link createGarner}. Every one has a default. */
+export interface GarnerOptions {
+  /**
+   * Where entries live: a Keyv instance (`new Keyv(new KeyvRedis(url))` for Redis, any Keyv
+   * adapter), or a {@link memoryStore}. Default: a bounded in-process store.
+   */
+  readonly store?: KeyvLike | MemoryStore
+  /** Prefix of every stored key. Default `'garner'`. */
+  readonly namespace?: string
+  /** Default time to live of entries, in milliseconds. Default: none (entries live until evicted or invalidated). */
+  readonly ttl?: number
+  /** The key pipeline, applied in order to every identity. Default {@link DEFAULT_KEY_STRATEGIES}. */
+  readonly keyStrategies?: readonly KeyStrategy[]
+  /** How ETags are computed. Default {@link canonicalHashEtag}. */
+  readonly etag?: ETagStrategy
+  /** Longest wait for one call to a Keyv store, in milliseconds, before answering from the loader. Default 500. */
+  readonly storeTimeout?: number
+  /**
+   * Time to live of generation tokens in a Keyv store, in milliseconds. An expired token only
+   * costs a miss. Default 24 hours.
+   */
+  readonly tokenTtl?: number
+}
+
+/** Options of `garner.fetch(key, loader, options)`. */
+export interface FetchOptions extends IdentityOptions {
+  /** Models or model instances the value is bound to. */
+  readonly bind?: Bindings
+}
+
+/** Default {@link GarnerOptions.namespace}. */
+export const DEFAULT_NAMESPACE = 'garner'
+/** Default {@link GarnerOptions.storeTimeout}, in milliseconds. */
+export const DEFAULT_STORE_TIMEOUT = 500
+/** Default {@link GarnerOptions.tokenTtl}, in milliseconds: 24 hours. */
+export const DEFAULT_TOKEN_TTL: number = 24 * 60 * 60 * 1000
+
+/** A Garner cache. Create one with {@link createGarner}. */
+export class Garner {
+  /** The prefix of every stored key. */
+  readonly namespace: string
+  /** Which kind of store backs this instance. */
+  readonly storeKind: 'memory' | 'keyv'
+  private readonly emitter = new Emitter()
+  private readonly engine: Engine
+  private readonly runtime: IdentityRuntime
+
+  /** @internal Use {@link createGarner}. */
+  constructor(options: GarnerOptions = {}) {
+    this.namespace = checkNamespace(options.namespace ?? DEFAULT_NAMESPACE)
+    const ttl = options.ttl === undefined ? undefined : checkTtl(options.ttl, 'ttl')
+    const driver = toDriver(options.store)
+    this.storeKind = driver.kind
+    const strategies = checkStrategies(options.keyStrategies ?? DEFAULT_KEY_STRATEGIES)
+    this.engine = new Engine({
+      namespace: this.namespace,
+      driver,
+      guard:
+        driver.kind === 'memory'
+          ? undefined
+          : new StoreGuard({
+              timeout: checkTtl(options.storeTimeout ?? DEFAULT_STORE_TIMEOUT, 'storeTimeout'),
+            }),
+      emitter: this.emitter,
+      etag: checkEtag(options.etag ?? canonicalHashEtag),
+      tokenTtl: checkTtl(options.tokenTtl ?? DEFAULT_TOKEN_TTL, 'tokenTtl'),
+    })
+    this.runtime = {
+      engine: this.engine,
+      namespace: this.namespace,
+      strategies,
+      identifiesCaller: strategies.some((strategy) => strategy.identifiesCaller === true),
+      ttl,
+    }
+  }
+
+  /**
+   * The value cached under `key`, or the loader's value, stored for next time. Concurrent calls
+   * for the same missing key run the loader once. `undefined` is never cached.
+   */
+  fetch<T>(key: KeyPart, loader: Loader<T>, options?: FetchOptions): Promise<T> {
+    try {
+      return this.identityFor(key, options).fetch(loader)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+
+  /** Like {@link fetch}, with the entry's ETag, Last-Modified time and whether it was a hit. */
+  entry<T>(key: KeyPart, loader: Loader<T>, options?: FetchOptions): Promise<EntryResult<T>> {
+    try {
+      return this.identityFor(key, options).entry(loader)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+
+  /** A fresh identity, optionally with a key context (HTTP adapters pass the request). */
+  identity(context: Readonly<Record<string, unknown>> = {}): Identity {
+    if ('key' in context) {
+      throw new TypeError(
+        'Garner: the context member `key` is reserved; add key parts with .key(part).',
+      )
+    }
+    return new Identity(this.runtime, emptyState(context))
+  }
+
+  /** Starts an identity bound to models or model instances. */
+  bind(bindings: Bindings): Identity {
+    return this.identity().bind(bindings)
+  }
+
+  /** Starts an identity with an explicit key part. */
+  key(part: KeyPart): Identity {
+    return this.identity().key(part)
+  }
+
+  /**
+   * Makes stale every value bound to the model instance `[model, id]` and every value bound to
+   * the model itself; or, without `id`, every value bound to the model or to any of its
+   * instances. Once this resolves, no fetch returns a value whose loader started before it.
+   */
+  async invalidate(model: string, id?: BindingId): Promise<void> {
+    if (typeof model !== 'string' || model === '') {
+      throw new TypeError(`Garner: invalidate() needs a model name; got ${JSON.stringify(model)}.`)
+    }
+    return this.engine.invalidate(model, id === undefined ? undefined : normalizeId(id, 'id'))
+  }
+
+  /**
+   * Invalidates several models and instances in one store round trip: `invalidateMany([['User', 1],
+   * ['User', 2], 'Post'])` is `invalidate('User', 1)`, `invalidate('User', 2)`, `invalidate('Post')`.
+   */
+  async invalidateMany(bindings: Bindings): Promise<void> {
+    const targets = normalizeBindings(bindings)
+    const tokenKeys = new Set<string>()
+    for (const { model, id } of targets) {
+      for (const key of invalidationTokenKeys(this.namespace, model, id)) tokenKeys.add(key)
+    }
+    if (tokenKeys.size === 0) return
+    await this.engine.renew([...tokenKeys])
+    if (this.emitter.has('invalidate')) {
+      for (const { model, id } of targets)
+        this.emitter.emit('invalidate', id === undefined ? { model } : { model, id })
+    }
+  }
+
+  /** Listens to an event (`hit`, `miss`, `load`, `invalidate`, `error`); returns the unsubscribe function. */
+  on<E extends keyof GarnerEvents>(event: E, listener: GarnerListener<E>): () => void {
+    return this.emitter.on(event, listener)
+  }
+
+  /** Removes a listener added with {@link on}. */
+  off<E extends keyof GarnerEvents>(event: E, listener: GarnerListener<E>): void {
+    this.emitter.off(event, listener)
+  }
+
+  private identityFor(key: KeyPart, options: FetchOptions | undefined): Identity {
+    let identity = this.identity().key(key)
+    if (options === undefined) return identity
+    if (options.bind !== undefined) identity = identity.bind(options.bind)
+    return identity.options(options)
+  }
+}
+
+/** Creates a Garner cache. With no options: the bounded in-process store, no TTL, the default key pipeline. */
+export function createGarner(options?: GarnerOptions): Garner {
+  return new Garner(options)
+}
+
+function toDriver(store: GarnerOptions['store']): StoreDriver {
+  if (store === undefined) return memoryStore()
+  if (store instanceof MemoryStore) return store
+  if (isKeyvLike(store)) return new KeyvStoreDriver(store)
+  throw new TypeError(
+    'Garner: store must be a Keyv instance (for example new Keyv(new KeyvRedis(url))) or memoryStore(); ' +
+      `got ${typeof store}.`,
+  )
+}
+
+function checkNamespace(namespace: string): string {
+  if (typeof namespace !== 'string' || namespace === '' || namespace.length > 100) {
+    throw new TypeError(
+      `Garner: namespace must be a string of 1 to 100 characters; got ${JSON.stringify(namespace)}.`,
+    )
+  }
+  return namespace
+}
+
+function checkStrategies(strategies: readonly KeyStrategy[]): readonly KeyStrategy[] {
+  if (!Array.isArray(strategies))
+    throw new TypeError('Garner: keyStrategies must be an array of key strategies.')
+  const names = new Set<string>()
+  strategies.forEach((strategy, index) => {
+    if (typeof strategy?.name !== 'string' || typeof strategy.apply !== 'function') {
+      throw new TypeError(
+        `Garner: keyStrategies[${index}] must be { name: string, apply(key, context) }.`,
+      )
+    }
+    if (names.has(strategy.name)) {
+      throw new TypeError(
+        `Garner: two key strategies are named '${strategy.name}'; names must be unique.`,
+      )
+    }
+    names.add(strategy.name)
+  })
+  return Object.freeze([...strategies])
+}
+
+function checkEtag(etag: ETagStrategy): ETagStrategy {
+  if (typeof etag !== 'function')
+    throw new TypeError('Garner: etag must be a function ({ value, body }) => string.')
+  return etag
+}

@@ -1,0 +1,121 @@
+// The HTTP side of an identity, shared by every adapter: answer a GET or HEAD from the cache with
+// 200 or 304 (RFC 9110), without running the loader on a hit and without reading the cached body
+// when the client's copy is current. Adapters only copy the result onto their response.
+import {
+  type ConditionalHeaders,
+  formatHttpDate,
+  hasPreconditions,
+  isNotModified,
+} from './conditional.js'
+import type { Engine, Loader, Plan, Resolved } from './engine.js'
+import type { EntryMeta } from './store.js'
+import type { RequestInfo } from './strategies/key-strategy.js'
+
+/** The response an adapter sends: status, headers, and the JSON body (none for 304 and HEAD). */
+export interface HttpResult {
+  readonly status: 200 | 304
+  readonly headers: Readonly<Record<string, string>>
+  /** The JSON body: on a hit, the stored text as is. `undefined` for 304 and HEAD. */
+  readonly body: string | undefined
+}
+
+/** Per-route response options. */
+export interface RespondOptions {
+  /** `Cache-Control` of cached responses. Default {@link DEFAULT_CACHE_CONTROL} (or `public, …` on public routes). */
+  readonly cacheControl?: string
+  /** `Vary` of cached responses. Default {@link DEFAULT_VARY}. */
+  readonly vary?: string
+}
+
+/**
+ * Clients keep the response but revalidate it on every use, so they always send If-None-Match and
+ * usually get a 304 (the convention of Garner's `Cache::Bust`).
+ */
+export const DEFAULT_CACHE_CONTROL = 'private, max-age=0, must-revalidate'
+/** The same for routes declared public: shared caches may keep them too. */
+export const DEFAULT_PUBLIC_CACHE_CONTROL = 'public, max-age=0, must-revalidate'
+/** Responses vary by the credential headers (a per-user or per-role representation). */
+export const DEFAULT_VARY = 'Authorization, Cookie'
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
+
+/**
+ * Headers that tell clients and proxies not to reuse a response (Garner's `Cache::Bust`), for
+ * responses that set no `Cache-Control` of their own.
+ */
+export const CACHE_BUST_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'Cache-Control': 'private, max-age=0, must-revalidate',
+  Expires: 'Fri, 01 Jan 1990 00:00:00 GMT',
+})
+
+/** Methods whose responses are cached; any other method runs the loader and is never cached. */
+export const CACHEABLE_METHODS: readonly string[] = Object.freeze(['GET', 'HEAD'])
+
+/** Answers `request` for `plan`; `undefined` when the loader returned `undefined` (not found). */
+export async function respond(
+  engine: Engine,
+  plan: Plan,
+  request: RequestInfo,
+  loader: Loader<unknown>,
+  options: RespondOptions & { readonly isPublic: boolean },
+): Promise<HttpResult | undefined> {
+  const method = request.method.toUpperCase()
+  if (!CACHEABLE_METHODS.includes(method)) {
+    const value = await loader()
+    if (value === undefined) return undefined
+    return {
+      status: 200,
+      headers: { ...CACHE_BUST_HEADERS, 'Content-Type': JSON_CONTENT_TYPE },
+      body: JSON.stringify(value),
+    }
+  }
+  const conditions: ConditionalHeaders = {
+    ifNoneMatch: request.header('if-none-match'),
+    ifModifiedSince: request.header('if-modified-since'),
+  }
+  // A client that sends validators usually holds the current copy: read the small metadata
+  // first, and the body only if it turns out to be needed.
+  const wantBody = method === 'GET' && !hasPreconditions(conditions)
+  let resolved: Resolved | undefined = await engine.resolve(plan, loader, wantBody)
+  if (resolved === undefined) return undefined
+  const now = Date.now()
+  const cacheControl =
+    options.cacheControl ??
+    (options.isPublic ? DEFAULT_PUBLIC_CACHE_CONTROL : DEFAULT_CACHE_CONTROL)
+  const vary = options.vary ?? DEFAULT_VARY
+  if (isNotModified(conditions, resolved.meta, now)) {
+    return {
+      status: 304,
+      headers: validatorHeaders(resolved.meta, now, cacheControl, vary),
+      body: undefined,
+    }
+  }
+  if (method === 'HEAD') {
+    const headers = validatorHeaders(resolved.meta, now, cacheControl, vary)
+    headers['Content-Type'] = JSON_CONTENT_TYPE
+    headers['Content-Length'] = String(resolved.meta.size)
+    return { status: 200, headers, body: undefined }
+  }
+  // The body may come from a reload with another version: its validators go with it.
+  resolved = await engine.withBody(plan, loader, resolved)
+  if (resolved === undefined) return undefined
+  const headers = validatorHeaders(resolved.meta, now, cacheControl, vary)
+  headers['Content-Type'] = JSON_CONTENT_TYPE
+  return { status: 200, headers, body: resolved.body }
+}
+
+function validatorHeaders(
+  meta: EntryMeta,
+  now: number,
+  cacheControl: string,
+  vary: string,
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    ETag: meta.etag,
+    'Cache-Control': cacheControl,
+    Vary: vary,
+  }
+  // A Last-Modified ahead of the clock (a change within the same second) is withheld, as
+  // RFC 9110 requires; the ETag still validates.
+  if (meta.lastModified <= now) headers['Last-Modified'] = formatHttpDate(meta.lastModified)
+  return headers
+}

@@ -1,0 +1,201 @@
+// The identity chain (Garner's `garner.bind(...).key(...).options(...).fetch(...)`): an immutable
+// description of one cached value: its key parts, bindings, options and key context.
+import { type Bindings, type NormalBinding, normalizeBindings, readTokenKeys } from './binding.js'
+import { partitionByCredentials } from './credentials.js'
+import type { Engine, Loader, Plan } from './engine.js'
+import { GarnerError } from './errors.js'
+import { type HttpResult, type RespondOptions, respond } from './http.js'
+import { encodeKey, type KeyPart, keySuffix } from './key.js'
+import type { KeyContext, KeyObject, KeyStrategy, RequestInfo } from './strategies/key-strategy.js'
+
+/** Options of one identity (or one `garner.fetch`). */
+export interface IdentityOptions {
+  /** Time to live of the entry in milliseconds; overrides the Garner default. */
+  readonly ttl?: number
+  /**
+   * Declares the value the same for every caller, so that requests with `Authorization` or
+   * `Cookie` share one entry instead of one per credential.
+   */
+  readonly public?: boolean
+}
+
+/** A cached value with its validators. */
+export interface Entry<T> {
+  readonly value: T
+  /** Strong, quoted entity-tag, e.g. `"3f9a…"`. */
+  readonly etag: string
+  /** Last-Modified, in whole seconds. */
+  readonly lastModified: Date
+  /** True when the value came from the cache, false when the loader produced it. */
+  readonly hit: boolean
+}
+
+/** What `entry()` resolves to: `undefined` when the loader may return `undefined` and did. */
+export type EntryResult<T> = undefined extends T
+  ? Entry<Exclude<T, undefined>> | undefined
+  : Entry<T>
+
+/** What identities of one Garner instance share. */
+export interface IdentityRuntime {
+  readonly engine: Engine
+  readonly namespace: string
+  readonly strategies: readonly KeyStrategy[]
+  /** True when a strategy declares that it puts the caller in the key. */
+  readonly identifiesCaller: boolean
+  readonly ttl: number | undefined
+}
+
+interface IdentityState {
+  readonly parts: readonly KeyPart[]
+  readonly bindings: readonly NormalBinding[]
+  readonly ttl: number | undefined
+  readonly isPublic: boolean
+  readonly context: Readonly<Record<string, unknown>>
+}
+
+/**
+ * One cached value's identity. Every method returns a new identity, so a base identity (for
+ * example the request-scoped one an HTTP adapter provides) can be extended freely.
+ */
+export class Identity {
+  private resolvedPlan: Plan | undefined
+
+  /** @internal Created by `garner.identity()`, `garner.bind()` and `garner.key()`. */
+  constructor(
+    private readonly runtime: IdentityRuntime,
+    private readonly state: IdentityState,
+  ) {}
+
+  /** Binds the value to models or model instances (see {@link Bindings}); accumulates. */
+  bind(bindings: Bindings): Identity {
+    return this.with({ bindings: [...this.state.bindings, ...normalizeBindings(bindings)] })
+  }
+
+  /** Adds an explicit key part; parts accumulate in call order. */
+  key(part: KeyPart): Identity {
+    return this.with({ parts: [...this.state.parts, part] })
+  }
+
+  /** Sets options (`ttl`, `public`); later calls override earlier ones. */
+  options(options: IdentityOptions): Identity {
+    const ttl = options.ttl === undefined ? this.state.ttl : checkTtl(options.ttl, 'ttl')
+    return this.with({ ttl, isPublic: options.public ?? this.state.isPublic })
+  }
+
+  /** Adds members to the key context that key strategies read (the caller's role, a tenant …). */
+  context(extra: Readonly<Record<string, unknown>>): Identity {
+    if ('key' in extra) {
+      throw new TypeError(
+        'Garner: the context member `key` is reserved; add key parts with .key(part).',
+      )
+    }
+    return this.with({ context: { ...this.state.context, ...extra } })
+  }
+
+  /** The cached value, or the loader's value stored for next time. */
+  async fetch<T>(loader: Loader<T>): Promise<T> {
+    const resolved = await this.runtime.engine.value(this.plan(), checkLoader(loader))
+    return resolved?.value as T
+  }
+
+  /** The value with its ETag, Last-Modified time and whether it was a hit. */
+  async entry<T>(loader: Loader<T>): Promise<EntryResult<T>> {
+    const resolved = await this.runtime.engine.value(this.plan(), checkLoader(loader))
+    if (resolved === undefined) return undefined as EntryResult<T>
+    return {
+      value: resolved.value,
+      etag: resolved.meta.etag,
+      lastModified: new Date(resolved.meta.lastModified),
+      hit: resolved.hit,
+    } as EntryResult<T>
+  }
+
+  /**
+   * The HTTP answer to the request in this identity's context: 304 when the client's copy is
+   * current (without running the loader or reading the body), otherwise 200 with the JSON body.
+   * `undefined` when the loader returned `undefined` (the adapter answers "not found").
+   * HTTP adapters call this; applications call their adapter's `cacheOr304`.
+   */
+  async respond(
+    loader: Loader<unknown>,
+    options: RespondOptions = {},
+  ): Promise<HttpResult | undefined> {
+    const request = this.state.context.request as RequestInfo | undefined
+    if (request === undefined) {
+      throw new TypeError(
+        'Garner: respond() needs a request in the identity context; use an HTTP adapter.',
+      )
+    }
+    return respond(this.runtime.engine, this.plan(), request, checkLoader(loader), {
+      ...options,
+      isPublic: this.state.isPublic,
+    })
+  }
+
+  /** The stored key and the token keys this identity resolves to, for logs and debugging. */
+  describe(): { readonly key: string; readonly tokenKeys: readonly string[] } {
+    const plan = this.plan()
+    return { key: plan.keys.entry, tokenKeys: plan.tokenKeys }
+  }
+
+  private plan(): Plan {
+    this.resolvedPlan ??= buildPlan(this.runtime, this.state)
+    return this.resolvedPlan
+  }
+
+  private with(changes: Partial<IdentityState>): Identity {
+    return new Identity(this.runtime, { ...this.state, ...changes })
+  }
+}
+
+/** The identity state of a fresh identity. */
+export function emptyState(context: Readonly<Record<string, unknown>> = {}): IdentityState {
+  return { parts: [], bindings: [], ttl: undefined, isPublic: false, context }
+}
+
+/** Runs the key pipeline and works out the stored keys and token keys. */
+export function buildPlan(runtime: IdentityRuntime, state: IdentityState): Plan {
+  const { parts, context } = state
+  const keyContext: KeyContext = {
+    ...context,
+    key: parts.length === 0 ? undefined : parts.length === 1 ? parts[0] : parts,
+  }
+  const request = keyContext.request
+  if (keyContext.key === undefined && request === undefined) {
+    throw new GarnerError(
+      'GARNER_EMPTY_KEY',
+      'Garner: this identity has no key. Add one with .key(part) (or garner.fetch(key, …)), ' +
+        'or use the request-scoped identity of an HTTP adapter.',
+    )
+  }
+  let key: KeyObject = {}
+  for (const strategy of runtime.strategies) key = strategy.apply(key, keyContext)
+  if (request !== undefined && !state.isPublic && !runtime.identifiesCaller) {
+    key = partitionByCredentials(key, request)
+  }
+  const suffix = keySuffix(encodeKey(key, ''))
+  return {
+    keys: { entry: `${runtime.namespace}:e:${suffix}`, body: `${runtime.namespace}:b:${suffix}` },
+    tokenKeys: readTokenKeys(runtime.namespace, state.bindings),
+    ttl: state.ttl ?? runtime.ttl,
+  }
+}
+
+/** Validates a time to live in milliseconds. */
+export function checkTtl(ttl: number, name: string): number {
+  if (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl <= 0) {
+    throw new TypeError(
+      `Garner: ${name} must be a positive number of milliseconds (omit it for no expiry); got ${String(ttl)}.`,
+    )
+  }
+  return ttl
+}
+
+function checkLoader<T>(loader: Loader<T>): Loader<T> {
+  if (typeof loader !== 'function') {
+    throw new TypeError(
+      `Garner: the loader must be a function returning the value; got ${typeof loader}.`,
+    )
+  }
+  return loader
+}

@@ -1,0 +1,30 @@
+// One loader run for concurrent fetches of the same missing entry, in this process.
+
+/** Deduplicates concurrent work by key. */
+export class SingleFlight<T> {
+  private readonly running = new Map<string, Promise<T>>()
+
+  /**
+   * Joins the work running under `key`, or starts it. The key leaves the map once the work has
+   * settled (including any store write it awaits), so a later call starts afresh.
+   */
+  run(key: string, start: () => Promise<T>): Promise<T> {
+    const current = this.running.get(key)
+    if (current !== undefined) return current
+    const work = start()
+    this.running.set(key, work)
+    const forget = (): void => {
+      if (this.running.get(key) === work) this.running.delete(key)
+    }
+    work.then(forget, forget)
+    return work
+  }
+
+  /**
+   * Stops new callers from joining any running work: after an invalidation, a load that started
+   * before it must not be handed to a fetch that starts after it.
+   */
+  detachAll(): void {
+    this.running.clear()
+  }
+}

@@ -1,0 +1,62 @@
+// The contract between Garner's protocol and a storage backend. Two drivers implement it: the
+// bounded in-process store, and any Keyv instance (Redis through @keyv/redis, …).
+import type { GarnerError } from './errors.js'
+import type { ValuePath } from './value.js'
+
+/** What Garner keeps about a cached value besides the value: all a 304 needs. */
+export interface EntryMeta {
+  /** The generation tokens of the entry's bindings when its loader started, in token-key order. */
+  readonly tokens: readonly string[]
+  /** The strong, quoted ETag. */
+  readonly etag: string
+  /** Last-Modified in milliseconds since the epoch, a whole number of seconds. */
+  readonly lastModified: number
+  /** Byte length of the JSON body (UTF-8), for `Content-Length` without reading the body. */
+  readonly size: number
+  /** Paths of the Dates in the value. */
+  readonly dates: readonly ValuePath[]
+}
+
+/** A complete entry as written: the metadata, the JSON body, and the (frozen) value. */
+export interface EntryRecord extends EntryMeta {
+  readonly body: string
+  readonly value: unknown
+}
+
+/** The two keys of an entry: its metadata and its body (a remote store keeps them apart). */
+export interface EntryKeys {
+  readonly entry: string
+  readonly body: string
+}
+
+/** One read: the entry (if any) and the current tokens of the bindings, in one round trip. */
+export interface StoreRead {
+  readonly meta: EntryMeta | undefined
+  /** The body when it was asked for, present, and belongs to `meta`. */
+  readonly body: string | undefined
+  /** The decoded value, when the store keeps values in process (no parsing needed). */
+  readonly value?: unknown
+  /** True when `value` holds the decoded value. */
+  readonly hasValue: boolean
+  /** The current token of each token key; `undefined` where there is none. */
+  readonly tokens: readonly (string | undefined)[]
+  /** Set when something under these keys could not be decoded (it reads as absent). */
+  readonly corrupt?: GarnerError
+}
+
+/** A token key and the generation token to store under it. */
+export type TokenWrite = readonly [key: string, token: string]
+
+/** A storage backend as Garner's protocol uses it. Every method is at most one round trip. */
+export interface StoreDriver {
+  /** `memory` for the in-process store, `keyv` for a Keyv instance. */
+  readonly kind: 'memory' | 'keyv'
+  /** Reads the entry's metadata (and body when `withBody`) together with the tokens. */
+  read(keys: EntryKeys, tokenKeys: readonly string[], withBody: boolean): Promise<StoreRead>
+  /** Reads the body alone; `undefined` when it is gone or belongs to another version than `etag`. */
+  readBody(keys: EntryKeys, etag: string): Promise<string | undefined>
+  /** Writes an entry (metadata and body) with an optional time to live in milliseconds. */
+  write(keys: EntryKeys, record: EntryRecord, ttl: number | undefined): Promise<void>
+  /** Writes generation tokens. */
+  writeTokens(tokens: readonly TokenWrite[], ttl: number | undefined): Promise<void>
+}

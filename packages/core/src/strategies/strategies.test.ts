@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest'
+import {
+  DEFAULT_KEY_STRATEGIES,
+  explicitKey,
+  requestMethod,
+  requestPath,
+  requestQuery,
+  version,
+} from './index.js'
+import type { RequestInfo } from './key-strategy.js'
+
+const request = (method: string, path: string, query = ''): RequestInfo => ({
+  method,
+  path,
+  query,
+  header: () => undefined,
+})
+
+describe('built-in key strategies', () => {
+  it('add nothing without a request, except the explicit key', () => {
+    let key = {}
+    for (const strategy of DEFAULT_KEY_STRATEGIES) key = strategy.apply(key, { key: 'k' })
+    expect(key).toEqual({ key: 'k' })
+  })
+
+  it('add method, path and sorted query from the request', () => {
+    const context = { request: request('get', '/users/1', 'b=2&a=1&a=0') }
+    expect(requestMethod.apply({}, context)).toEqual({ method: 'GET' })
+    expect(requestPath.apply({}, context)).toEqual({ path: '/users/1' })
+    expect(requestQuery.apply({}, context)).toEqual({
+      query: [
+        ['a', '1'],
+        ['a', '0'],
+        ['b', '2'],
+      ],
+    })
+  })
+
+  it('key HEAD like GET, and keep encoded paths apart from decoded ones', () => {
+    expect(requestMethod.apply({}, { request: request('HEAD', '/') })).toEqual({ method: 'GET' })
+    expect(requestPath.apply({}, { request: request('GET', '/users/1%3Fa') })).toEqual({
+      path: '/users/1%3Fa',
+    })
+  })
+
+  it('leave the key alone when there is no query', () => {
+    expect(requestQuery.apply({ a: 1 }, { request: request('GET', '/') })).toEqual({ a: 1 })
+  })
+
+  it('add a fixed or computed version', () => {
+    expect(version('v2').apply({}, {})).toEqual({ version: 'v2' })
+    expect(version((context) => String(context.api)).apply({}, { api: 3 })).toEqual({
+      version: '3',
+    })
+    expect(explicitKey.apply({}, {})).toEqual({})
+  })
+})

@@ -1,0 +1,13 @@
+// @garner/core/testing: the conformance suite and the fixtures Garner's own packages test with.
+export { type ConformanceTarget, counter, describeGarnerConformance } from './conformance.js'
+export { type Deferred, deferred, eventually, sleep } from './deferred.js'
+export { redisForTests, type TestRedis } from './redis-for-tests.js'
+export {
+  commandCounts,
+  freePort,
+  type RedisServer,
+  type RedisServerOptions,
+  type RespReply,
+  respCommand,
+  startRedisServer,
+} from './redis-server.js'

@@ -1,0 +1,122 @@
+// How cached values are stored: as JSON text (which is also the HTTP body) plus the paths of the
+// Dates in it, so that Dates come back as Dates. Anything JSON would silently change is refused.
+import { childPath, describe, isPlainObject } from './canonical.js'
+import { GarnerError } from './errors.js'
+
+/** A path from the root of a value to one of its members: object names and array indexes. */
+export type ValuePath = readonly (string | number)[]
+
+/** A value ready for the store: its JSON text and where the Dates in it are. */
+export interface SerializedValue {
+  /** `JSON.stringify(value)`: Dates as ISO strings, `undefined` object members left out. */
+  readonly body: string
+  /** Paths of the Dates in the value, so that reading it back restores them; empty when none. */
+  readonly dates: readonly ValuePath[]
+}
+
+const MAX_DEPTH = 200
+
+/**
+ * Serializes a loader's value for the store. Accepts what JSON round-trips exactly, plus Dates:
+ * `null`, booleans, finite numbers, strings, arrays and plain objects of these, and valid Dates.
+ * Object members that are `undefined` are left out, as JSON does, and `-0` is stored as `0`.
+ * Anything else (a Map, a Set, a BigInt, `NaN`, a class instance, a function, a cycle, an
+ * `undefined` array element) is refused with a `GarnerError` coded `GARNER_UNSERIALIZABLE`
+ * naming its path, rather than stored altered.
+ */
+export function serializeValue(value: unknown): SerializedValue {
+  const dates: ValuePath[] = []
+  check(value, [], 'value', dates, [])
+  return { body: JSON.stringify(value), dates }
+}
+
+function check(
+  value: unknown,
+  path: (string | number)[],
+  label: string,
+  dates: ValuePath[],
+  stack: object[],
+): void {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return
+    case 'number':
+      if (!Number.isFinite(value)) refuse(label, describe(value))
+      return
+    case 'object': {
+      if (value === null) return
+      if (value instanceof Date) {
+        if (Number.isNaN(value.getTime())) refuse(label, 'an invalid Date')
+        dates.push([...path])
+        return
+      }
+      if (stack.length >= MAX_DEPTH) refuse(label, `nested deeper than ${MAX_DEPTH} levels`)
+      if (stack.includes(value)) refuse(label, 'a circular reference')
+      stack.push(value)
+      if (Array.isArray(value)) {
+        for (let index = 0; index < value.length; index++) {
+          const itemLabel = `${label}[${index}]`
+          if (!(index in value) || value[index] === undefined) {
+            refuse(itemLabel, 'undefined (JSON would turn it into null)')
+          }
+          path.push(index)
+          check(value[index], path, itemLabel, dates, stack)
+          path.pop()
+        }
+      } else {
+        if (!isPlainObject(value)) refuse(label, describe(value))
+        for (const [name, member] of Object.entries(value)) {
+          if (member === undefined) continue
+          path.push(name)
+          check(member, path, childPath(label, name), dates, stack)
+          path.pop()
+        }
+      }
+      stack.pop()
+      return
+    }
+    default:
+      refuse(label, describe(value))
+  }
+}
+
+function refuse(label: string, what: string): never {
+  throw new GarnerError(
+    'GARNER_UNSERIALIZABLE',
+    `Garner cannot cache this value: ${label} is ${what}. Cached values are JSON data and Dates; ` +
+      'convert the part first (for example a Map with Object.fromEntries, a BigInt with String) ' +
+      'or return it from the loader in a JSON-compatible shape.',
+  )
+}
+
+/** Reads a serialized value back: parses the JSON and turns the recorded paths back into Dates. */
+export function deserializeValue(body: string, dates: readonly ValuePath[]): unknown {
+  const value: unknown = JSON.parse(body)
+  if (dates.length === 0) return value
+  let root = value
+  for (const path of dates) {
+    if (path.length === 0) {
+      root = new Date(root as string)
+      continue
+    }
+    let parent = root as Record<string | number, unknown>
+    for (let index = 0; index < path.length - 1; index++) {
+      parent = parent[path[index]!] as Record<string | number, unknown>
+    }
+    const last = path[path.length - 1]!
+    parent[last] = new Date(parent[last] as string)
+  }
+  return root
+}
+
+/**
+ * Freezes a value and everything in it, so that callers sharing a cached value cannot change it
+ * for each other. Dates are left as they are: freezing does not protect their time.
+ */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || value instanceof Date) return value
+  Object.freeze(value)
+  for (const member of Object.values(value)) deepFreeze(member)
+  return value
+}
