@@ -218,7 +218,9 @@ export class Engine {
       size: utf8Length(body),
       dates,
       body,
-      value: deepFreeze(value),
+      // Garner's own frozen copy, decoded from the stored text: exactly what a later hit from
+      // any store returns, and the loader's object is left as the application made it.
+      value: deepFreeze(deserializeValue(body, dates)),
     }
     if (cacheable) {
       try {

@@ -18,19 +18,31 @@ describe('in-process store', () => {
       },
     })
     const value = { name: 'Ada', tags: ['a', 'b'], nested: { deep: [1, 2, 3] } }
-    await garner.fetch('profile', () => value, { bind: ['User', 1] })
+    const first = await garner.fetch('profile', () => value, { bind: ['User', 1] })
     expect(hashed).toBe(1)
     const stringify = vi.spyOn(JSON, 'stringify')
     const parse = vi.spyOn(JSON, 'parse')
     try {
       const hit = await garner.fetch('profile', () => ({ name: 'other' }), { bind: ['User', 1] })
-      expect(hit).toBe(value)
+      // The very object stored on the miss: no copy, no parse.
+      expect(hit).toBe(first)
+      expect(hit).toEqual(value)
       expect(parse).not.toHaveBeenCalled()
       expect(hashed).toBe(1)
       for (const call of stringify.mock.calls) expect(typeof call[0]).toBe('string')
     } finally {
       vi.restoreAllMocks()
     }
+  })
+
+  it("never freezes or otherwise touches the loader's own object", async () => {
+    const garner = createGarner()
+    const row = { id: 1, tags: ['a'] }
+    const cached = await garner.fetch('row', () => row)
+    expect(Object.isFrozen(cached)).toBe(true)
+    expect(Object.isFrozen(row)).toBe(false)
+    row.tags.push('b')
+    expect(await garner.fetch('row', () => row)).toEqual({ id: 1, tags: ['a'] })
   })
 
   it('stays within its entry bound however many distinct keys are cached', async () => {

@@ -9,6 +9,7 @@ import {
 import { Engine, type Loader } from './engine.js'
 import { canonicalHashEtag, type ETagStrategy } from './etag.js'
 import { Emitter, type GarnerEvents, type GarnerListener } from './events.js'
+import type { ResponseWriter } from './http.js'
 import {
   checkTtl,
   type EntryResult,
@@ -122,14 +123,20 @@ export class Garner {
     }
   }
 
-  /** A fresh identity, optionally with a key context (HTTP adapters pass the request). */
-  identity(context: Readonly<Record<string, unknown>> = {}): Identity {
+  /**
+   * A fresh identity, optionally with a key context. HTTP adapters pass the request in the
+   * context and a {@link ResponseWriter} for their framework, which `cacheOr304` answers through.
+   */
+  identity<R = never>(
+    context: Readonly<Record<string, unknown>> = {},
+    writer?: ResponseWriter<R>,
+  ): Identity<R> {
     if ('key' in context) {
       throw new TypeError(
         'Garner: the context member `key` is reserved; add key parts with .key(part).',
       )
     }
-    return new Identity(this.runtime, emptyState(context))
+    return new Identity(this.runtime, emptyState(context), writer)
   }
 
   /** Starts an identity bound to models or model instances. */

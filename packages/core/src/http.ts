@@ -19,6 +19,18 @@ export interface HttpResult {
   readonly body: string | undefined
 }
 
+/**
+ * How an HTTP adapter turns Garner's answer into its framework's response: injected by the
+ * adapter when it creates the request-scoped identity, so that `identity.cacheOr304(loader)`
+ * works in every framework while core imports none.
+ */
+export interface ResponseWriter<R> {
+  /** Sends a 200 or 304 (copy status, headers and body onto the framework's response). */
+  write(result: HttpResult): R | Promise<R>
+  /** Answers "not found" the framework's way: the loader returned `undefined`. */
+  notFound(): R | Promise<R>
+}
+
 /** Per-route response options. */
 export interface RespondOptions {
   /** `Cache-Control` of cached responses. Default {@link DEFAULT_CACHE_CONTROL} (or `public, …` on public routes). */

@@ -4,7 +4,7 @@ import { type Bindings, type NormalBinding, normalizeBindings, readTokenKeys } f
 import { partitionByCredentials } from './credentials.js'
 import type { Engine, Loader, Plan } from './engine.js'
 import { GarnerError } from './errors.js'
-import { type HttpResult, type RespondOptions, respond } from './http.js'
+import { type HttpResult, type RespondOptions, type ResponseWriter, respond } from './http.js'
 import { encodeKey, type KeyPart, keySuffix } from './key.js'
 import type { KeyContext, KeyObject, KeyStrategy, RequestInfo } from './strategies/key-strategy.js'
 
@@ -50,40 +50,54 @@ interface IdentityState {
   readonly bindings: readonly NormalBinding[]
   readonly ttl: number | undefined
   readonly isPublic: boolean
+  /** How the value varies between callers, when the route declared it with `varyBy`. */
+  readonly caller: KeyPart | undefined
   readonly context: Readonly<Record<string, unknown>>
 }
 
 /**
  * One cached value's identity. Every method returns a new identity, so a base identity (for
- * example the request-scoped one an HTTP adapter provides) can be extended freely.
+ * example the request-scoped one an HTTP adapter provides) can be extended freely. `R` is what
+ * `cacheOr304` resolves to: the response type of the HTTP adapter that created the identity.
  */
-export class Identity {
+export class Identity<R = never> {
   private resolvedPlan: Plan | undefined
 
   /** @internal Created by `garner.identity()`, `garner.bind()` and `garner.key()`. */
   constructor(
     private readonly runtime: IdentityRuntime,
     private readonly state: IdentityState,
+    private readonly writer: ResponseWriter<R> | undefined,
   ) {}
 
   /** Binds the value to models or model instances (see {@link Bindings}); accumulates. */
-  bind(bindings: Bindings): Identity {
+  bind(bindings: Bindings): Identity<R> {
     return this.with({ bindings: [...this.state.bindings, ...normalizeBindings(bindings)] })
   }
 
   /** Adds an explicit key part; parts accumulate in call order. */
-  key(part: KeyPart): Identity {
+  key(part: KeyPart): Identity<R> {
     return this.with({ parts: [...this.state.parts, part] })
   }
 
   /** Sets options (`ttl`, `public`); later calls override earlier ones. */
-  options(options: IdentityOptions): Identity {
+  options(options: IdentityOptions): Identity<R> {
     const ttl = options.ttl === undefined ? this.state.ttl : checkTtl(options.ttl, 'ttl')
     return this.with({ ttl, isPublic: options.public ?? this.state.isPublic })
   }
 
+  /**
+   * Declares how the value varies between callers: `varyBy(user.role)` for a per-role
+   * representation, `varyBy(user.id)` for per-user data. The part joins the key, and requests
+   * with credentials share the entry of every caller with the same part, instead of getting
+   * one entry per credential (see "Safe by default" in the docs).
+   */
+  varyBy(caller: KeyPart): Identity<R> {
+    return this.with({ caller })
+  }
+
   /** Adds members to the key context that key strategies read (the caller's role, a tenant …). */
-  context(extra: Readonly<Record<string, unknown>>): Identity {
+  context(extra: Readonly<Record<string, unknown>>): Identity<R> {
     if ('key' in extra) {
       throw new TypeError(
         'Garner: the context member `key` is reserved; add key parts with .key(part).',
@@ -132,6 +146,23 @@ export class Identity {
     })
   }
 
+  /**
+   * Garner's `cache_or_304`: answers the request with 304 when the client's copy is current
+   * (without running the loader or reading the cached body), otherwise with 200 and the JSON
+   * body, through the adapter that created this identity. Only GET and HEAD are cached; the
+   * loader returning `undefined` answers "not found".
+   */
+  async cacheOr304(loader: Loader<unknown>, options?: RespondOptions): Promise<R> {
+    const writer = this.writer
+    if (writer === undefined) {
+      throw new TypeError(
+        'Garner: cacheOr304() needs the request-scoped identity of an HTTP adapter (@garner/express, @garner/hono).',
+      )
+    }
+    const result = await this.respond(loader, options)
+    return result === undefined ? writer.notFound() : writer.write(result)
+  }
+
   /** The stored key and the token keys this identity resolves to, for logs and debugging. */
   describe(): { readonly key: string; readonly tokenKeys: readonly string[] } {
     const plan = this.plan()
@@ -143,14 +174,14 @@ export class Identity {
     return this.resolvedPlan
   }
 
-  private with(changes: Partial<IdentityState>): Identity {
-    return new Identity(this.runtime, { ...this.state, ...changes })
+  private with(changes: Partial<IdentityState>): Identity<R> {
+    return new Identity(this.runtime, { ...this.state, ...changes }, this.writer)
   }
 }
 
 /** The identity state of a fresh identity. */
 export function emptyState(context: Readonly<Record<string, unknown>> = {}): IdentityState {
-  return { parts: [], bindings: [], ttl: undefined, isPublic: false, context }
+  return { parts: [], bindings: [], ttl: undefined, isPublic: false, caller: undefined, context }
 }
 
 /** Runs the key pipeline and works out the stored keys and token keys. */
@@ -170,7 +201,9 @@ export function buildPlan(runtime: IdentityRuntime, state: IdentityState): Plan 
   }
   let key: KeyObject = {}
   for (const strategy of runtime.strategies) key = strategy.apply(key, keyContext)
-  if (request !== undefined && !state.isPublic && !runtime.identifiesCaller) {
+  if (state.caller !== undefined) {
+    key = { ...key, caller: state.caller }
+  } else if (request !== undefined && !state.isPublic && !runtime.identifiesCaller) {
     key = partitionByCredentials(key, request)
   }
   const suffix = keySuffix(encodeKey(key, ''))

@@ -32,6 +32,7 @@ export {
   type HttpResult,
   JSON_CONTENT_TYPE,
   type RespondOptions,
+  type ResponseWriter,
 } from './http.js'
 export type { Entry, EntryResult, Identity, IdentityOptions } from './identity.js'
 export { encodeKey, type KeyPart, MAX_PLAIN_KEY_LENGTH } from './key.js'

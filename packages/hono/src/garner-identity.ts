@@ -1,0 +1,57 @@
+// The middleware that gives every request a Garner identity on c.var, keyed by its method, path
+// and query, whose cacheOr304 answers with a Response.
+import type { Garner, HttpResult, Identity } from '@garner/core'
+import type { Context, MiddlewareHandler } from 'hono'
+import { createMiddleware } from 'hono/factory'
+import { requestInfo } from './request-info.js'
+
+/** The request-scoped identity on `c.var.garner`; its `cacheOr304` resolves to a Response. */
+export type HonoIdentity = Identity<Response>
+
+/** The variables `garnerIdentity` sets on the context. */
+export type GarnerVariables = { garner: HonoIdentity }
+
+/** The Hono environment of apps and routes that use `garnerIdentity`. */
+export type GarnerEnv = { Variables: GarnerVariables }
+
+/** Options of {@link garnerIdentity}. */
+export interface GarnerIdentityOptions {
+  /**
+   * Extra key context from the request, read by key strategies (the caller's user or role, a
+   * tenant …). Called once per request.
+   */
+  readonly context?: (c: Context) => Readonly<Record<string, unknown>>
+  /** What `cacheOr304` answers when the loader returns `undefined`. Default: `c.notFound()`. */
+  readonly notFound?: (c: Context) => Response | Promise<Response>
+}
+
+/**
+ * Puts a request-scoped identity on `c.var.garner`: its key already holds the request's method,
+ * path and sorted query. Routes extend it like the core chain and return `cacheOr304`:
+ *
+ * ```ts
+ * app.get('/users/:id', (c) =>
+ *   c.var.garner.bind(['User', c.req.param('id')]).cacheOr304(() => db.user(c.req.param('id'))),
+ * )
+ * ```
+ */
+export function garnerIdentity(
+  garner: Garner,
+  options: GarnerIdentityOptions = {},
+): MiddlewareHandler<GarnerEnv> {
+  const { context, notFound } = options
+  return createMiddleware<GarnerEnv>(async function garnerIdentity(c, next) {
+    const extra = context === undefined ? undefined : context(c)
+    const writer = {
+      // The body is the stored JSON text: sent as is, never serialized again.
+      write: (result: HttpResult): Response =>
+        result.body === undefined
+          ? c.body(null, result.status, result.headers)
+          : c.body(result.body, 200, result.headers),
+      notFound: (): Response | Promise<Response> =>
+        notFound === undefined ? c.notFound() : notFound(c),
+    }
+    c.set('garner', garner.identity({ ...extra, request: requestInfo(c.req) }, writer))
+    await next()
+  })
+}

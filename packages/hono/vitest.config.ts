@@ -1,0 +1,14 @@
+import { defineProject } from 'vitest/config'
+
+export default defineProject({
+  resolve: { conditions: ['@garner/source'] },
+  ssr: { resolve: { conditions: ['@garner/source'] } },
+  test: {
+    name: 'hono',
+    include: ['src/**/*.test.ts'],
+    // Workspace packages run from their TypeScript sources (the @garner/source export condition).
+    server: { deps: { inline: [/@garner\//] } },
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+  },
+})
