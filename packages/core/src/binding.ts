@@ -39,31 +39,52 @@ export interface NormalBinding {
 }
 
 /** Normalizes any accepted binding form into a list, throwing a `TypeError` for malformed input. */
-export function normalizeBindings(bindings: Bindings, path = 'bind'): NormalBinding[] {
-  const single = asSingle(bindings, path)
-  if (single !== undefined) return [single]
-  if (!Array.isArray(bindings)) {
-    throw invalid(path, `is ${describe(bindings)}`)
-  }
-  return bindings.flatMap((binding, index) => normalizeBindings(binding, `${path}[${index}]`))
+export function normalizeBindings(bindings: Bindings): NormalBinding[] {
+  const normal: NormalBinding[] = []
+  collect(bindings, normal, 'bind', -1)
+  return normal
 }
 
-function asSingle(binding: unknown, path: string): NormalBinding | undefined {
-  if (typeof binding === 'string') return { model: modelName(binding, path) }
+// Paths are only built when something is wrong: this runs on every fetch.
+function pathOf(parent: string, index: number): string {
+  return index < 0 ? parent : `${parent}[${index}]`
+}
+
+function collect(binding: unknown, normal: NormalBinding[], parent: string, index: number): void {
+  const single = asSingle(binding, parent, index)
+  if (single !== undefined) {
+    normal.push(single)
+    return
+  }
+  if (!Array.isArray(binding)) throw invalid(pathOf(parent, index), `is ${describe(binding)}`)
+  const path = index < 0 ? parent : pathOf(parent, index)
+  for (let item = 0; item < binding.length; item++) collect(binding[item], normal, path, item)
+}
+
+function asSingle(binding: unknown, parent: string, index: number): NormalBinding | undefined {
+  if (typeof binding === 'string') return { model: modelName(binding, parent, index) }
   if (Array.isArray(binding)) {
-    const [model, id] = binding as unknown[]
+    const model: unknown = binding[0]
     if (typeof model !== 'string') return undefined
-    if (binding.length === 1) return { model: modelName(model, path) }
+    if (binding.length === 1) return { model: modelName(model, parent, index) }
+    const id: unknown = binding[1]
     if (binding.length === 2 && (id === undefined || isIdShaped(id))) {
-      return { model: modelName(model, path), id: normalizeId(id, `${path}[1]`) }
+      return {
+        model: modelName(model, parent, index),
+        id: normalizeId(id, `${pathOf(parent, index)}[1]`),
+      }
     }
     return undefined
   }
   if (typeof binding === 'object' && binding !== null && 'model' in binding) {
     const { model, id } = binding as { model: unknown; id?: unknown }
-    if (typeof model !== 'string') throw invalid(`${path}.model`, `is ${describe(model)}`)
-    if (id === undefined) return { model: modelName(model, path) }
-    return { model: modelName(model, path), id: normalizeId(id, `${path}.id`) }
+    if (typeof model !== 'string')
+      throw invalid(`${pathOf(parent, index)}.model`, `is ${describe(model)}`)
+    if (id === undefined) return { model: modelName(model, parent, index) }
+    return {
+      model: modelName(model, parent, index),
+      id: normalizeId(id, `${pathOf(parent, index)}.id`),
+    }
   }
   return undefined
 }
@@ -73,13 +94,17 @@ function isIdShaped(id: unknown): boolean {
   return typeof id === 'object' && id !== null && !Array.isArray(id) && !('model' in id)
 }
 
-function modelName(model: string, path: string): string {
-  if (model === '') throw invalid(path, 'has an empty model name')
+function modelName(model: string, parent: string, index: number): string {
+  if (model === '') throw invalid(pathOf(parent, index), 'has an empty model name')
   return model
 }
 
 /** The canonical text of an id: scalars as strings, composite ids as objects of strings. */
 export function normalizeId(id: unknown, path = 'id'): string {
+  // Scalars first, without building anything: this runs on every fetch.
+  if (typeof id === 'string') return JSON.stringify(id)
+  if (typeof id === 'number' && Number.isFinite(id)) return `"${id}"`
+  if (typeof id === 'bigint') return `"${id}"`
   if (id === undefined) {
     throw invalid(
       path,
@@ -127,6 +152,14 @@ function invalid(path: string, problem: string): TypeError {
 
 /** Token keys a value with these bindings reads, deduplicated and sorted. */
 export function readTokenKeys(namespace: string, bindings: readonly NormalBinding[]): string[] {
+  if (bindings.length === 0) return []
+  if (bindings.length === 1) {
+    // The common case, already in sorted order ('ta' < 'ti').
+    const { model, id } = bindings[0]!
+    return id === undefined
+      ? [modelToken(namespace, model)]
+      : [allToken(namespace, model), instanceToken(namespace, model, id)]
+  }
   const keys = new Set<string>()
   for (const binding of bindings) {
     if (binding.id === undefined) {

@@ -11,6 +11,7 @@ import { GarnerError, isGarnerError } from './errors.js'
 import { computeEtag, type ETagStrategy } from './etag.js'
 import type { Emitter, MissReason } from './events.js'
 import { nextLastModified } from './last-modified.js'
+import { MemoryStore } from './memory-store.js'
 import { SingleFlight } from './single-flight.js'
 import type {
   EntryKeys,
@@ -68,6 +69,20 @@ export class Engine {
   private flushing: Promise<void> | undefined
 
   constructor(private readonly options: EngineOptions) {}
+
+  /**
+   * A hit answered synchronously, when the store is the in-process one and holds a fresh entry
+   * for `plan`; `undefined` otherwise (then {@link value} does the full read).
+   */
+  hitNow(plan: Plan): Resolved | undefined {
+    const { driver, emitter } = this.options
+    if (!(driver instanceof MemoryStore)) return undefined
+    const read = driver.readNow(plan.keys, plan.tokenKeys)
+    const meta = read.meta
+    if (meta === undefined || !sameTokens(meta.tokens, read.tokens)) return undefined
+    if (emitter.has('hit')) emitter.emit('hit', { key: plan.keys.entry })
+    return { hit: true, meta, body: read.body, value: read.value, hasValue: true }
+  }
 
   /** The entry for `plan`, from the store or from `loader`; `undefined` when the loader returned it. */
   async resolve(

@@ -6,6 +6,7 @@ import {
   normalizeBindings,
   normalizeId,
 } from './binding.js'
+import { BoundedCache } from './bounded-cache.js'
 import { Engine, type Loader } from './engine.js'
 import { canonicalHashEtag, type ETagStrategy } from './etag.js'
 import { Emitter, type GarnerEvents, type GarnerListener } from './events.js'
@@ -56,6 +57,10 @@ export interface FetchOptions extends IdentityOptions {
   readonly bind?: Bindings
 }
 
+const NO_CONTEXT: Readonly<Record<string, unknown>> = Object.freeze({})
+// Derived key strings kept for reuse: a few MB at most.
+const KEY_CACHE_SIZE = 10_000
+
 /** Default {@link GarnerOptions.namespace}. */
 export const DEFAULT_NAMESPACE = 'garner'
 /** Default {@link GarnerOptions.storeTimeout}, in milliseconds. */
@@ -98,6 +103,11 @@ export class Garner {
       namespace: this.namespace,
       strategies,
       identifiesCaller: strategies.some((strategy) => strategy.identifiesCaller === true),
+      defaultPipeline:
+        strategies.length === DEFAULT_KEY_STRATEGIES.length &&
+        strategies.every((strategy, index) => strategy === DEFAULT_KEY_STRATEGIES[index]),
+      entryKeyCache: new BoundedCache(KEY_CACHE_SIZE),
+      tokenKeyCache: new BoundedCache(KEY_CACHE_SIZE),
       ttl,
     }
   }
@@ -190,10 +200,19 @@ export class Garner {
   }
 
   private identityFor(key: KeyPart, options: FetchOptions | undefined): Identity {
-    let identity = this.identity().key(key)
-    if (options === undefined) return identity
-    if (options.bind !== undefined) identity = identity.bind(options.bind)
-    return identity.options(options)
+    // One identity, built in one step: this is every garner.fetch's path.
+    return new Identity(
+      this.runtime,
+      {
+        parts: [key],
+        bindings: options?.bind === undefined ? [] : normalizeBindings(options.bind),
+        ttl: options?.ttl === undefined ? undefined : checkTtl(options.ttl, 'ttl'),
+        isPublic: options?.public ?? false,
+        caller: undefined,
+        context: NO_CONTEXT,
+      },
+      undefined,
+    )
   }
 }
 

@@ -1,11 +1,13 @@
 // The identity chain (Garner's `garner.bind(...).key(...).options(...).fetch(...)`): an immutable
 // description of one cached value: its key parts, bindings, options and key context.
 import { type Bindings, type NormalBinding, normalizeBindings, readTokenKeys } from './binding.js'
+import type { BoundedCache } from './bounded-cache.js'
 import { partitionByCredentials } from './credentials.js'
 import type { Engine, Loader, Plan } from './engine.js'
 import { GarnerError } from './errors.js'
 import { type HttpResult, type RespondOptions, type ResponseWriter, respond } from './http.js'
 import { encodeKey, type KeyPart, keySuffix } from './key.js'
+import type { EntryKeys } from './store.js'
 import type { KeyContext, KeyObject, KeyStrategy, RequestInfo } from './strategies/key-strategy.js'
 
 /** Options of one identity (or one `garner.fetch`). */
@@ -42,6 +44,12 @@ export interface IdentityRuntime {
   readonly strategies: readonly KeyStrategy[]
   /** True when a strategy declares that it puts the caller in the key. */
   readonly identifiesCaller: boolean
+  /** True when the strategies are exactly {@link DEFAULT_KEY_STRATEGIES}. */
+  readonly defaultPipeline: boolean
+  /** Entry keys of plain string and number keys under the default pipeline. */
+  readonly entryKeyCache: BoundedCache<string | number, EntryKeys>
+  /** Token keys of single bindings, by model and id text. */
+  readonly tokenKeyCache: BoundedCache<string, readonly string[]>
   readonly ttl: number | undefined
 }
 
@@ -107,9 +115,19 @@ export class Identity<R = never> {
   }
 
   /** The cached value, or the loader's value stored for next time. */
-  async fetch<T>(loader: Loader<T>): Promise<T> {
-    const resolved = await this.runtime.engine.value(this.plan(), checkLoader(loader))
-    return resolved?.value as T
+  fetch<T>(loader: Loader<T>): Promise<T> {
+    let plan: Plan
+    try {
+      checkLoader(loader)
+      plan = this.plan()
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    const { engine } = this.runtime
+    // The in-process store answers a hit synchronously: one settled promise, nothing else.
+    const hit = engine.hitNow(plan)
+    if (hit !== undefined) return Promise.resolve(hit.value as T)
+    return engine.value(plan, loader).then((resolved) => resolved?.value as T)
   }
 
   /** The value with its ETag, Last-Modified time and whether it was a hit. */
@@ -187,10 +205,25 @@ export function emptyState(context: Readonly<Record<string, unknown>> = {}): Ide
 /** Runs the key pipeline and works out the stored keys and token keys. */
 export function buildPlan(runtime: IdentityRuntime, state: IdentityState): Plan {
   const { parts, context } = state
-  const keyContext: KeyContext = {
-    ...context,
-    key: parts.length === 0 ? undefined : parts.length === 1 ? parts[0] : parts,
+  const tokenKeys = planTokenKeys(runtime, state.bindings)
+  const ttl = state.ttl ?? runtime.ttl
+  const explicit = parts.length === 0 ? undefined : parts.length === 1 ? parts[0] : parts
+  if (
+    runtime.defaultPipeline &&
+    explicit !== undefined &&
+    state.caller === undefined &&
+    context.request === undefined
+  ) {
+    // The default pipeline without a request makes the key `{ key: parts }`: encode it
+    // directly, to the same text, without building the object.
+    const simple = typeof explicit === 'string' || typeof explicit === 'number'
+    const cached = simple ? runtime.entryKeyCache.get(explicit) : undefined
+    if (cached !== undefined) return { keys: cached, tokenKeys, ttl }
+    const keys = entryKeys(runtime.namespace, keySuffix(`{"key":${encodeKey(explicit, 'key')}}`))
+    if (simple) runtime.entryKeyCache.set(explicit, keys)
+    return { keys, tokenKeys, ttl }
   }
+  const keyContext: KeyContext = { ...context, key: explicit }
   const request = keyContext.request
   if (keyContext.key === undefined && request === undefined) {
     throw new GarnerError(
@@ -206,12 +239,29 @@ export function buildPlan(runtime: IdentityRuntime, state: IdentityState): Plan 
   } else if (request !== undefined && !state.isPublic && !runtime.identifiesCaller) {
     key = partitionByCredentials(key, request)
   }
-  const suffix = keySuffix(encodeKey(key, ''))
-  return {
-    keys: { entry: `${runtime.namespace}:e:${suffix}`, body: `${runtime.namespace}:b:${suffix}` },
-    tokenKeys: readTokenKeys(runtime.namespace, state.bindings),
-    ttl: state.ttl ?? runtime.ttl,
-  }
+  return { keys: entryKeys(runtime.namespace, keySuffix(encodeKey(key, ''))), tokenKeys, ttl }
+}
+
+function planTokenKeys(
+  runtime: IdentityRuntime,
+  bindings: readonly NormalBinding[],
+): readonly string[] {
+  if (bindings.length === 0) return NO_TOKENS
+  // A short signature (model and id text; NUL and SOH cannot appear in a canonical id) finds
+  // the token-key strings built for the same bindings before.
+  let signature = ''
+  for (const { model, id } of bindings)
+    signature += id === undefined ? `${model}\u0001` : `${model}\u0000${id}\u0001`
+  return (
+    runtime.tokenKeyCache.get(signature) ??
+    runtime.tokenKeyCache.set(signature, readTokenKeys(runtime.namespace, bindings))
+  )
+}
+
+const NO_TOKENS: readonly string[] = Object.freeze([])
+
+function entryKeys(namespace: string, suffix: string): EntryKeys {
+  return { entry: `${namespace}:e:${suffix}`, body: `${namespace}:b:${suffix}` }
 }
 
 /** Validates a time to live in milliseconds. */

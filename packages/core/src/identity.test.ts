@@ -1,0 +1,44 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { createGarner, DEFAULT_KEY_STRATEGIES, type KeyPart } from './index.js'
+
+// The same pipeline as the default one, but not the same objects: it takes the general path.
+const lookalike = DEFAULT_KEY_STRATEGIES.map((strategy) => ({
+  name: strategy.name,
+  apply: strategy.apply,
+}))
+
+describe('identity plans', () => {
+  it('key the default pipeline the same on its fast path and on the general path (property)', () => {
+    const fast = createGarner({ namespace: 'n' })
+    const general = createGarner({ namespace: 'n', keyStrategies: lookalike })
+    fc.assert(
+      fc.property(
+        fc.jsonValue(),
+        fc.array(fc.tuple(fc.string({ minLength: 1 }), fc.oneof(fc.string(), fc.integer()))),
+        (key, bindings) => {
+          const fastIdentity = fast.key(key as KeyPart).bind(bindings)
+          const generalIdentity = general.key(key as KeyPart).bind(bindings)
+          expect(fastIdentity.describe()).toEqual(generalIdentity.describe())
+          // A second plan for the same input comes from the key caches: still the same keys.
+          expect(
+            fast
+              .key(key as KeyPart)
+              .bind(bindings)
+              .describe(),
+          ).toEqual(generalIdentity.describe())
+        },
+      ),
+    )
+  })
+
+  it('keeps keys apart across namespaces even when the key caches are warm', () => {
+    const one = createGarner({ namespace: 'one' })
+    const two = createGarner({ namespace: 'two' })
+    expect(one.key('k').bind(['User', 1]).describe().key).toBe('one:e:{"key":"k"}')
+    expect(two.key('k').bind(['User', 1]).describe().tokenKeys).toEqual([
+      'two:ta:"User"',
+      'two:ti:["User","1"]',
+    ])
+  })
+})
