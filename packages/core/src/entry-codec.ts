@@ -15,9 +15,12 @@ interface MetaJson {
   m: number
   n: number
   d: ValuePath[]
+  /** Expiry time in ms since the epoch, 0 for none: not every Keyv adapter expires keys itself. */
+  x: number
 }
 
-export function encodeMeta(meta: EntryMeta): string {
+/** The metadata record; `expires` is the expiry time in ms (0 for none). */
+export function encodeMeta(meta: EntryMeta, expires: number): string {
   const json: MetaJson = {
     v: ENTRY_FORMAT,
     t: [...meta.tokens],
@@ -25,12 +28,16 @@ export function encodeMeta(meta: EntryMeta): string {
     m: meta.lastModified,
     n: meta.size,
     d: [...meta.dates],
+    x: expires,
   }
   return JSON.stringify(json)
 }
 
-/** Decodes stored metadata; throws a `GARNER_CORRUPT_ENTRY` error for anything malformed. */
-export function decodeMeta(raw: unknown, key: string): EntryMeta {
+/**
+ * Decodes stored metadata: `undefined` when it has expired, a `GARNER_CORRUPT_ENTRY` error for
+ * anything malformed.
+ */
+export function decodeMeta(raw: unknown, key: string, now: number): EntryMeta | undefined {
   if (typeof raw !== 'string') throw corrupt(key, `a ${typeof raw} instead of text`)
   let json: Partial<MetaJson>
   try {
@@ -40,7 +47,7 @@ export function decodeMeta(raw: unknown, key: string): EntryMeta {
   }
   if (typeof json !== 'object' || json === null) throw corrupt(key, 'JSON that is not an object')
   if (json.v !== ENTRY_FORMAT) throw corrupt(key, `format ${String(json.v)}, not ${ENTRY_FORMAT}`)
-  const { t, e, m, n, d } = json
+  const { t, e, m, n, d, x } = json
   if (!Array.isArray(t) || !t.every((token) => typeof token === 'string')) {
     throw corrupt(key, 'malformed tokens')
   }
@@ -51,6 +58,8 @@ export function decodeMeta(raw: unknown, key: string): EntryMeta {
   }
   if (!Number.isSafeInteger(n) || (n as number) < 0) throw corrupt(key, 'a malformed size')
   if (!Array.isArray(d) || !d.every(isValuePath)) throw corrupt(key, 'malformed Date paths')
+  if (!Number.isSafeInteger(x) || (x as number) < 0) throw corrupt(key, 'a malformed expiry time')
+  if (x !== 0 && (x as number) <= now) return undefined
   return { tokens: t, etag: e, lastModified: m as number, size: n as number, dates: d }
 }
 

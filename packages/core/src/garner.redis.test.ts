@@ -193,31 +193,39 @@ describe('Redis store: round trips, faults and corruption', () => {
     const identity = garner.key('corrupt').bind(['Row', 1])
     const { key, tokenKeys } = identity.describe()
     const bodyKey = key.replace(':e:', ':b:')
-    const keyvValue = (value: unknown) => JSON.stringify({ value, expires: null })
-    const corruptions: [string, string][] = [
-      [key, '\u0000\u00ff not json at all'],
-      [key, keyvValue('{"v":1,"t":"nope"}')],
-      [key, keyvValue('{"v":0,"t":[],"e":"\\"x\\"","m":0,"n":0,"d":[]}')],
-      [key, keyvValue(42)],
-      [bodyKey, keyvValue('"wrong-etag"\n{"stale":true}')],
-      [tokenKeys[0]!, keyvValue({ not: 'a token' })],
-      [tokenKeys[0]!, 'garbage'],
+    // [key, raw command, reported as corrupt]
+    const corruptions: [string, (string | number)[], boolean][] = [
+      [key, ['SET', key, '\u0000\u00ff not json at all'], true],
+      [key, ['SET', key, '{"v":1,"t":"nope"}'], true],
+      [key, ['SET', key, '{"v":0,"t":[],"e":"\\"x\\"","m":0,"n":0,"d":[],"x":0}'], true],
+      [key, ['SET', key, '42'], true],
+      [key, ['DEL', key], false],
+      [bodyKey, ['SET', bodyKey, '"wrong-etag"\n{"stale":true}'], false],
+      [bodyKey, ['SET', bodyKey, 'no newline at all'], true],
+      [tokenKeys[0]!, ['SET', tokenKeys[0]!, '\u0000garbage'], false],
     ]
-    for (const [index, [target, raw]] of corruptions.entries()) {
+    for (const [index, [, command, reported]] of corruptions.entries()) {
       await identity.fetch(() => ({ round: index }))
-      await server.command('SET', target, raw)
+      await server.command(...command)
       errors.length = 0
       const loader = counter(() => ({ round: index, healed: true }))
       expect(await identity.fetch(loader)).toEqual({ round: index, healed: true })
       expect(loader.calls).toBe(1)
-      if (target !== bodyKey) {
-        expect(errors.map((event) => event.error.code)).toContain('GARNER_CORRUPT_ENTRY')
-      }
+      expect(errors.map((event) => event.error.code).includes('GARNER_CORRUPT_ENTRY')).toBe(
+        reported,
+      )
       // The next fetch is a hit again: the bad data was overwritten.
       const next = counter(() => ({ never: true }))
       expect(await identity.fetch(next)).toEqual({ round: index, healed: true })
       expect(next.calls).toBe(0)
     }
+    // A key of another Redis type under the entry's name reads as absent and is overwritten.
+    await server.command('DEL', key)
+    await server.command('HSET', key, 'field', 'value')
+    const loader = counter(() => ({ typed: true }))
+    expect(await identity.fetch(loader)).toEqual({ typed: true })
+    expect(await identity.fetch(loader)).toEqual({ typed: true })
+    expect(loader.calls).toBe(1)
   })
 
   it('sees a write through one instance at once through another sharing the same Redis', async () => {

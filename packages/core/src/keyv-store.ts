@@ -1,41 +1,58 @@
-// The driver for any Keyv instance (Redis through @keyv/redis, …): every protocol step is one
-// Keyv call, so one round trip on stores with getMany/setMany (MGET, MULTI).
+// The driver for any Keyv instance (Redis through @keyv/redis, …). Garner talks to the instance's
+// storage adapter directly, in its own compact text format: Keyv's value envelope (a JSON wrapper
+// parsed with a reviver, one await per row) costs more than a Redis round trip, and nobody but
+// Garner reads Garner's keys. Every protocol step is one adapter call, so one round trip on
+// adapters with getMany/setMany (MGET and MULTI on Redis).
 import { decodeBody, decodeMeta, encodeBody, encodeMeta } from './entry-codec.js'
 import { GarnerError } from './errors.js'
 import type { EntryKeys, EntryRecord, StoreDriver, StoreRead, TokenWrite } from './store.js'
 
+/** A Keyv storage adapter, as Garner uses it (`@keyv/redis`'s `KeyvRedis`, a `Map`, …). */
+export interface KeyvStorageAdapter {
+  get(key: string): unknown
+  set(key: string, value: string, ttl?: number): unknown
+  getMany?(keys: string[]): Promise<unknown[]>
+  setMany?(entries: { key: string; value: string; ttl?: number }[]): unknown
+}
+
 /**
- * The part of a Keyv instance Garner uses. Any `Keyv` from `keyv` 5 fits; so does anything
- * else with these methods.
+ * The part of a Keyv instance Garner uses: its storage adapter, its key prefix settings and its
+ * `error` event. Any `Keyv` from `keyv` 5 fits.
  */
 export interface KeyvLike {
-  get(key: string): Promise<unknown>
-  getMany(keys: string[]): Promise<unknown[]>
-  setMany(entries: { key: string; value: unknown; ttl?: number }[]): Promise<unknown>
+  readonly store: unknown
+  readonly namespace?: string | undefined
+  readonly useKeyPrefix?: boolean
   on?(event: 'error', listener: (error: unknown) => void): unknown
 }
 
-/** True when `value` looks like a Keyv instance. */
+/** True when `value` looks like a Keyv instance with a usable storage adapter. */
 export function isKeyvLike(value: unknown): value is KeyvLike {
-  const candidate = value as Partial<KeyvLike> | null
+  const candidate = value as { store?: Partial<KeyvStorageAdapter> } | null
   return (
     typeof candidate === 'object' &&
     candidate !== null &&
-    typeof candidate.get === 'function' &&
-    typeof candidate.getMany === 'function' &&
-    typeof candidate.setMany === 'function'
+    typeof candidate.store === 'object' &&
+    candidate.store !== null &&
+    typeof candidate.store.get === 'function' &&
+    typeof candidate.store.set === 'function'
   )
 }
 
 export class KeyvStoreDriver implements StoreDriver {
   readonly kind = 'keyv' as const
-  // Keyv and its adapters often report a failure as an 'error' event and answer as if the key
-  // were absent. Counting those events lets a call that saw one fail instead of lying. An event
-  // from a concurrent call fails this one too: conservative, never unsafe.
+  private readonly adapter: KeyvStorageAdapter
+  private readonly prefix: string
+  // Keyv adapters often report a failure as an 'error' event and answer as if the key were
+  // absent. Counting those events lets a call that saw one fail instead of lying. An event from a
+  // concurrent call fails this one too: conservative, never unsafe.
   private errorsSeen = 0
   private lastError: unknown
 
-  constructor(private readonly keyv: KeyvLike) {
+  constructor(keyv: KeyvLike) {
+    this.adapter = keyv.store as KeyvStorageAdapter
+    // Keyv's own key prefix, so that Keyv instances with different namespaces stay apart.
+    this.prefix = keyv.useKeyPrefix !== false && keyv.namespace ? `${keyv.namespace}:` : ''
     keyv.on?.('error', (error) => {
       this.errorsSeen += 1
       this.lastError = error
@@ -44,7 +61,7 @@ export class KeyvStoreDriver implements StoreDriver {
 
   async read(keys: EntryKeys, tokenKeys: readonly string[], withBody: boolean): Promise<StoreRead> {
     const storeKeys = withBody ? [keys.entry, keys.body, ...tokenKeys] : [keys.entry, ...tokenKeys]
-    const raw = await this.call(() => this.keyv.getMany(storeKeys))
+    const raw = await this.call(() => this.getMany(storeKeys))
     const offset = withBody ? 2 : 1
     let corrupt: GarnerError | undefined
     const tokens: (string | undefined)[] = new Array(tokenKeys.length)
@@ -53,8 +70,8 @@ export class KeyvStoreDriver implements StoreDriver {
       if (token === undefined || token === null || typeof token === 'string') {
         tokens[index] = token ?? undefined
       } else {
-        // A token that is not text is treated as absent: it will be replaced by a fresh one,
-        // which only invalidates what was bound to it.
+        // A token that is not text reads as absent: it will be replaced by a fresh one, which
+        // only invalidates what was bound to it.
         corrupt ??= corruptToken(tokenKeys[index]!)
         tokens[index] = undefined
       }
@@ -62,7 +79,10 @@ export class KeyvStoreDriver implements StoreDriver {
     let meta: StoreRead['meta']
     let body: string | undefined
     try {
-      meta = raw[0] === undefined || raw[0] === null ? undefined : decodeMeta(raw[0], keys.entry)
+      meta =
+        raw[0] === undefined || raw[0] === null
+          ? undefined
+          : decodeMeta(raw[0], keys.entry, Date.now())
       if (meta !== undefined && withBody) body = decodeBody(raw[1], meta.etag, keys.body)
     } catch (error) {
       corrupt ??= error as GarnerError
@@ -73,46 +93,51 @@ export class KeyvStoreDriver implements StoreDriver {
   }
 
   async readBody(keys: EntryKeys, etag: string): Promise<string | undefined> {
-    const raw = await this.call(() => this.keyv.get(keys.body))
+    const raw = await this.call(async () => this.adapter.get(this.prefix + keys.body))
     return decodeBody(raw, etag, keys.body)
   }
 
   async write(keys: EntryKeys, record: EntryRecord, ttl: number | undefined): Promise<void> {
+    const expires = ttl === undefined ? 0 : Date.now() + ttl
     await this.call(() =>
-      this.keyv.setMany([
-        withTtl(keys.entry, encodeMeta(record), ttl),
+      this.setMany([
+        withTtl(keys.entry, encodeMeta(record, expires), ttl),
         withTtl(keys.body, encodeBody(record.etag, record.body), ttl),
       ]),
     )
   }
 
   async writeTokens(tokens: readonly TokenWrite[], ttl: number | undefined): Promise<void> {
-    await this.call(() => this.keyv.setMany(tokens.map(([key, token]) => withTtl(key, token, ttl))))
+    await this.call(() => this.setMany(tokens.map(([key, token]) => withTtl(key, token, ttl))))
+  }
+
+  private getMany(keys: readonly string[]): Promise<unknown[]> {
+    const prefixed = keys.map((key) => this.prefix + key)
+    const { adapter } = this
+    if (adapter.getMany !== undefined) return adapter.getMany(prefixed)
+    return Promise.all(prefixed.map((key) => adapter.get(key)))
+  }
+
+  private async setMany(entries: { key: string; value: string; ttl?: number }[]): Promise<void> {
+    const prefixed = entries.map((entry) => ({ ...entry, key: this.prefix + entry.key }))
+    const { adapter } = this
+    if (adapter.setMany !== undefined) await adapter.setMany(prefixed)
+    else await Promise.all(prefixed.map((entry) => adapter.set(entry.key, entry.value, entry.ttl)))
   }
 
   private async call<T>(operation: () => Promise<T>): Promise<T> {
     const before = this.errorsSeen
-    let result: T
-    try {
-      result = await operation()
-    } catch (error) {
-      // Keyv parses what it stored as JSON; garbage under a key surfaces as a SyntaxError.
-      if (error instanceof SyntaxError) {
-        throw new GarnerError(
-          'GARNER_CORRUPT_ENTRY',
-          `Garner's store holds text it cannot parse under one of its keys (${error.message}); ` +
-            'the entry was treated as a miss and will be overwritten.',
-          { cause: error },
-        )
-      }
-      throw error
-    }
+    const result = await operation()
     if (this.errorsSeen !== before) throw this.lastError
     return result
   }
 }
 
-function withTtl(key: string, value: string, ttl: number | undefined) {
+function withTtl(
+  key: string,
+  value: string,
+  ttl: number | undefined,
+): { key: string; value: string; ttl?: number } {
   return ttl === undefined ? { key, value } : { key, value, ttl }
 }
 
