@@ -1,12 +1,9 @@
 // The core contract on the in-process store, plus what only the in-process store promises.
 import { describe, expect, it, vi } from 'vitest'
 import { canonicalHashEtag, createGarner, memoryStore } from './index.js'
-import { describeGarnerConformance } from './testing/index.js'
+import { describeGarnerConformance, memoryTarget } from './testing/index.js'
 
-let namespaces = 0
-describeGarnerConformance('in-process store', () => ({
-  garner: (options) => createGarner({ ...options, namespace: `memory-${++namespaces}` }),
-}))
+describeGarnerConformance('in-process store', () => memoryTarget.open())
 
 describe('in-process store', () => {
   it('answers a hit without serializing, parsing or hashing the value', async () => {

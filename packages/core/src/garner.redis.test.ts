@@ -11,7 +11,7 @@ import {
   describeGarnerConformance,
   eventually,
   type RedisServer,
-  redisForTests,
+  redisTarget,
   sleep,
   startRedisServer,
 } from './testing/index.js'
@@ -19,23 +19,7 @@ import {
 let namespaces = 0
 const uniqueNamespace = (prefix: string) => `${prefix}-${process.pid}-${++namespaces}`
 
-describeGarnerConformance('Redis through @keyv/redis', async () => {
-  const redis = await redisForTests()
-  const keyv = createKeyv(redis.url)
-  return {
-    garner: (options) =>
-      createGarner({
-        storeTimeout: 2_000,
-        ...options,
-        store: keyv,
-        namespace: uniqueNamespace('conformance'),
-      }),
-    close: async () => {
-      await keyv.disconnect()
-      await redis.release()
-    },
-  }
-})
+describeGarnerConformance('Redis through @keyv/redis', () => redisTarget.open())
 
 describe('Redis store: round trips, faults and corruption', () => {
   let server: RedisServer

@@ -36,27 +36,26 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const port = await freePort()
   let child: ChildProcess | undefined = await launch(binary, port)
   const url = `redis://127.0.0.1:${port}`
+  const end = async (signal: NodeJS.Signals): Promise<void> => {
+    if (child === undefined) return
+    const exited = exitOf(child)
+    child.kill(signal)
+    await exited
+    child = undefined
+  }
   return {
     url,
     port,
     command: (...args) => respCommand(port, args),
     async kill() {
-      if (child === undefined) return
-      const exited = exitOf(child)
-      child.kill('SIGKILL')
-      await exited
-      child = undefined
+      await end('SIGKILL')
     },
     async restart() {
       if (child !== undefined) throw new Error('redis-server is still running; kill() it first.')
       child = await launch(binary, port)
     },
     async stop() {
-      if (child === undefined) return
-      const exited = exitOf(child)
-      child.kill('SIGTERM')
-      await exited
-      child = undefined
+      await end('SIGTERM')
     },
   }
 }
