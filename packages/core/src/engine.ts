@@ -214,8 +214,14 @@ export class Engine {
       plan.tokenKeys.forEach((key, index) => {
         if (tokens[index] === undefined) writes.push([key, fresh[index]!])
       })
-      cacheable = await this.writeTokens(writes, 'write')
-      tokens = fresh
+      const current = (await this.writeTokens(writes, 'write'))
+        ? await this.readTokens(plan)
+        : undefined
+      // Concurrent first fetches may each have written a token for the same key: adopt what
+      // the store holds now, so their entries agree. The loader starts after this read, which
+      // is all a snapshot needs.
+      cacheable = current !== undefined
+      tokens = current ?? fresh
     }
     const started = Date.now()
     const value = await loader()
@@ -245,6 +251,19 @@ export class Engine {
       }
     }
     return { hit: false, meta: record, body, value: record.value, hasValue: true }
+  }
+
+  /** The current tokens of `plan`'s bindings; `undefined` when they cannot all be read. */
+  private async readTokens(plan: Plan): Promise<readonly string[] | undefined> {
+    try {
+      const read = await this.guarded(() =>
+        this.options.driver.read(plan.keys, plan.tokenKeys, false),
+      )
+      return read.tokens.includes(undefined) ? undefined : (read.tokens as string[])
+    } catch (error) {
+      if (error !== UNAVAILABLE) this.report('read', error, plan.keys.entry)
+      return undefined
+    }
   }
 
   private async writeTokens(

@@ -422,6 +422,21 @@ export function describeGarnerConformance(
         })
       })
 
+      it('caches every one of several concurrent first fetches that share a token', async () => {
+        const cache = garner()
+        const loaders = Array.from({ length: 5 }, (_, index) => counter(() => `value ${index}`))
+        // Instances of one model share the model-wide token, which none of them has created yet.
+        const fetchAll = () =>
+          Promise.all(
+            loaders.map((loader, index) =>
+              cache.fetch(['shared-token', index], loader, { bind: ['Shared', index] }),
+            ),
+          )
+        await fetchAll()
+        await fetchAll()
+        expect(loaders.map((loader) => loader.calls)).toEqual([1, 1, 1, 1, 1])
+      })
+
       it('never lets a lost token make an old entry fresh again', async () => {
         // Tokens expire (tokenTtl) or get evicted. When one is recreated it must be new: were it
         // recreated with an old value, entries loaded under that value would come back to life.
