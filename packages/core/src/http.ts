@@ -13,7 +13,9 @@ import type { RequestInfo } from './strategies/key-strategy.js'
 
 /** The response an adapter sends: status, headers, and the JSON body (none for 304 and HEAD). */
 export interface HttpResult {
+  /** 200 with the body, or 304 Not Modified without it. */
   readonly status: 200 | 304
+  /** `ETag`, `Last-Modified`, `Cache-Control`, `Vary` and `Content-Type` (on 304s too). */
   readonly headers: Readonly<Record<string, string>>
   /** The JSON body: on a hit, the stored text as is. `undefined` for 304 and HEAD. */
   readonly body: string | undefined
@@ -48,6 +50,7 @@ export const DEFAULT_CACHE_CONTROL = 'private, max-age=0, must-revalidate'
 export const DEFAULT_PUBLIC_CACHE_CONTROL = 'public, max-age=0, must-revalidate'
 /** Responses vary by the credential headers (a per-user or per-role representation). */
 export const DEFAULT_VARY = 'Authorization, Cookie'
+/** The `Content-Type` of cached responses. */
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
 
 /**
@@ -103,16 +106,13 @@ export async function respond(
   }
   if (method === 'HEAD') {
     const headers = validatorHeaders(resolved.meta, now, cacheControl, vary)
-    headers['Content-Type'] = JSON_CONTENT_TYPE
     headers['Content-Length'] = String(resolved.meta.size)
     return { status: 200, headers, body: undefined }
   }
   // The body may come from a reload with another version: its validators go with it.
   resolved = await engine.withBody(plan, loader, resolved)
   if (resolved === undefined) return undefined
-  const headers = validatorHeaders(resolved.meta, now, cacheControl, vary)
-  headers['Content-Type'] = JSON_CONTENT_TYPE
-  return { status: 200, headers, body: resolved.body }
+  return { status: 200, headers: validatorHeaders(resolved.meta, now, cacheControl, vary), body: resolved.body }
 }
 
 function validatorHeaders(
@@ -125,6 +125,9 @@ function validatorHeaders(
     ETag: meta.etag,
     'Cache-Control': cacheControl,
     Vary: vary,
+    // On a 304 too: some servers (@hono/node-server) stamp text/plain on a response without a
+    // Content-Type, and a cache updating its stored copy from the 304 could take that over.
+    'Content-Type': JSON_CONTENT_TYPE,
   }
   // A Last-Modified ahead of the clock (a change within the same second) is withheld, as
   // RFC 9110 requires; the ETag still validates.

@@ -12,6 +12,7 @@ import { type OpenStore, STORE_TARGETS } from './store-targets.js'
 export interface RouteInput<R> {
   readonly identity: Identity<R>
   readonly params: Readonly<Record<string, string>>
+  /** A request header's value, or `undefined` when it was not sent. */
   header(name: string): string | undefined
 }
 
@@ -33,12 +34,14 @@ export interface PlainAnswer {
 export interface HttpRoute {
   readonly method: 'GET' | 'POST'
   readonly path: string
+  /** What the route answers: a cached answer for `cacheOr304`, or a plain JSON one. */
   answer<R>(input: RouteInput<R>): CachedAnswer<R> | PlainAnswer
 }
 
 /** A running test app. */
 export interface HttpApp {
   readonly url: string
+  /** Stops the app's server. */
   close(): Promise<void>
 }
 
@@ -264,6 +267,8 @@ export function describeHttpConformance(framework: string, mount: MountApp): voi
           expect(answer.headers.get('last-modified')).toBe(headers.get('last-modified'))
           expect(answer.headers.get('cache-control')).toBe('private, max-age=0, must-revalidate')
           expect(answer.headers.get('vary')).toBe('Authorization, Cookie')
+          // Never another type than the representation's, which a cache would store over it.
+          expect(answer.headers.get('content-type')).toMatch(/^application\/json/)
         }
         expect((await send(`/items/${item.id}`, { 'If-None-Match': '"nope"' })).status).toBe(200)
         expect(db.calls(`item:${item.id}`)).toBe(1)

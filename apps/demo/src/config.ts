@@ -1,0 +1,58 @@
+// The demo's settings, read once from the environment, with the embedded defaults.
+import { resolve } from 'node:path'
+
+/** Which HTTP adapter serves the routes. */
+export type Framework = 'hono' | 'express'
+
+export interface DemoConfig {
+  /** Port to listen on; 0 picks a free one (tests). */
+  readonly port: number
+  readonly host: string
+  readonly framework: Framework
+  /** Redis for the cache and the key-value routes; in-process stores when absent. */
+  readonly redisUrl: string | undefined
+  /** Path of the SQLite file; created, migrated and seeded when it does not exist. */
+  readonly databaseFile: string
+  /** Default time to live of `/kv` entries, in seconds. */
+  readonly kvTtlSeconds: number
+}
+
+/** Default database file, relative to the directory the demo is started from. */
+export const DEFAULT_DATABASE_URL = 'file:./data/demo.db'
+
+/** Reads the configuration; throws an Error that says which variable is wrong and how. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
+  const framework = env.DEMO_FRAMEWORK ?? 'hono'
+  if (framework !== 'hono' && framework !== 'express') {
+    throw new Error(`DEMO_FRAMEWORK must be "hono" or "express"; got "${framework}".`)
+  }
+  const databaseUrl = env.DATABASE_URL ?? DEFAULT_DATABASE_URL
+  if (!databaseUrl.startsWith('file:') || databaseUrl.length === 'file:'.length) {
+    throw new Error(
+      `DATABASE_URL must be a SQLite file URL like "file:./data/demo.db"; got "${databaseUrl}".`,
+    )
+  }
+  return {
+    port: integer(env.PORT, 3000, 'PORT', 0, 65_535),
+    host: env.HOST ?? '127.0.0.1',
+    framework,
+    redisUrl: env.REDIS_URL === '' ? undefined : env.REDIS_URL,
+    databaseFile: resolve(databaseUrl.slice('file:'.length)),
+    kvTtlSeconds: integer(env.KV_TTL, 300, 'KV_TTL', 1, 365 * 24 * 3600),
+  }
+}
+
+function integer(
+  raw: string | undefined,
+  fallback: number,
+  name: string,
+  min: number,
+  max: number,
+): number {
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be a whole number from ${min} to ${max}; got "${raw}".`)
+  }
+  return value
+}

@@ -1,0 +1,33 @@
+// `pnpm demo`: starts the demo API with the settings from the environment and says how to use it.
+import { readConfig } from './config.js'
+import { startDemo } from './server.js'
+
+const config = (() => {
+  try {
+    return readConfig()
+  } catch (error) {
+    console.error(`garner demo: ${(error as Error).message}`)
+    process.exit(2)
+  }
+})()
+
+const demo = await startDemo(config)
+const store = config.redisUrl === undefined ? 'memory (in process)' : `redis (${config.redisUrl})`
+console.log(`Garner demo listening on ${demo.url}
+  framework: ${config.framework}   (DEMO_FRAMEWORK=hono|express)
+  cache store: ${store}   (set REDIS_URL to use Redis)
+  database: ${config.databaseFile}${demo.database.created ? ' (created and seeded)' : ''}
+
+Try:
+  curl -i ${demo.url}/users/1 -H 'Authorization: Bearer 1'
+  curl -i ${demo.url}/users/1 -H 'Authorization: Bearer 1' -H 'If-None-Match: "<the ETag above>"'
+`)
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    demo.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    )
+  })
+}
