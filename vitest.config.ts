@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'apps/*'],
+    // Every package's project, the demo's end-to-end suite, and the demo's fault suite.
+    projects: ['packages/*', 'apps/*', 'apps/demo/vitest.faults.config.ts'],
     reporters: ['default', './scripts/summary-reporter.ts'],
   },
 })

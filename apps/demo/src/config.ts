@@ -1,5 +1,6 @@
 // The demo's settings, read once from the environment, with the embedded defaults.
 import { resolve } from 'node:path'
+import { DEFAULT_MAX_ENTRIES } from '@garner/core'
 
 /** Which HTTP adapter serves the routes. */
 export type Framework = 'hono' | 'express'
@@ -15,6 +16,13 @@ export interface DemoConfig {
   readonly databaseFile: string
   /** Default time to live of `/kv` entries, in seconds. */
   readonly kvTtlSeconds: number
+  /**
+   * Fault injection: each database read waits a random 0 to this many milliseconds first (a slow
+   * database), so that tests can widen the window in which writes race cached reads. Default 0.
+   */
+  readonly databaseLatencyMs?: number
+  /** Most entries of the in-process cache store (without Redis). Default 10,000. */
+  readonly cacheMaxEntries?: number
 }
 
 /** Default database file, relative to the directory the demo is started from. */
@@ -39,6 +47,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
     redisUrl: env.REDIS_URL === '' ? undefined : env.REDIS_URL,
     databaseFile: resolve(databaseUrl.slice('file:'.length)),
     kvTtlSeconds: integer(env.KV_TTL, 300, 'KV_TTL', 1, 365 * 24 * 3600),
+    databaseLatencyMs: integer(env.DEMO_DB_LATENCY_MS, 0, 'DEMO_DB_LATENCY_MS', 0, 10_000),
+    cacheMaxEntries: integer(
+      env.CACHE_MAX_ENTRIES,
+      DEFAULT_MAX_ENTRIES,
+      'CACHE_MAX_ENTRIES',
+      1,
+      10_000_000,
+    ),
   }
 }
 

@@ -15,10 +15,32 @@ const MIGRATIONS = new URL('../prisma/migrations/', import.meta.url)
 /** Prisma Client extended with Garner's invalidation. */
 export type DemoPrisma = ReturnType<typeof extendedClient>
 
-function extendedClient(url: string, garner: Garner) {
-  return new PrismaClient({ adapter: new PrismaLibSql({ url }) }).$extends(
-    garnerExtension(garner, { schema: garnerSchema }),
-  )
+const READS = new Set([
+  'findUnique',
+  'findUniqueOrThrow',
+  'findFirst',
+  'findFirstOrThrow',
+  'findMany',
+  'count',
+])
+
+function extendedClient(url: string, garner: Garner, latencyMs: number) {
+  return new PrismaClient({ adapter: new PrismaLibSql({ url }) })
+    .$extends({
+      name: 'demo-latency',
+      query: {
+        async $allOperations({ operation, args, query }) {
+          const result = await query(args)
+          // Fault injection only (DEMO_DB_LATENCY_MS): a slow database, whose answers to reads
+          // arrive late, after the data was read.
+          if (latencyMs > 0 && READS.has(operation)) {
+            await new Promise((resolve) => setTimeout(resolve, Math.random() * latencyMs))
+          }
+          return result
+        },
+      },
+    })
+    .$extends(garnerExtension(garner, { schema: garnerSchema }))
 }
 
 /** An open database: the extended client, whether it was just created, and how to close it. */
@@ -32,10 +54,10 @@ export interface Database {
  * Opens the SQLite file at `file`. A file that does not exist yet (or has no tables) is
  * created, migrated and seeded first.
  */
-export async function openDatabase(file: string, garner: Garner): Promise<Database> {
+export async function openDatabase(file: string, garner: Garner, latencyMs = 0): Promise<Database> {
   const url = `file:${file}`
   const created = await migrateIfNew(file, url)
-  const prisma = extendedClient(url, garner)
+  const prisma = extendedClient(url, garner, latencyMs)
   if (created) await seed(prisma)
   return { prisma, created, close: () => prisma.$disconnect() }
 }

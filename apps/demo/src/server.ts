@@ -1,7 +1,7 @@
 // Starts the demo: the cache (in process, or Redis with REDIS_URL), the database, the key-value
 // store and the HTTP server of the chosen framework.
 import type { AddressInfo } from 'node:net'
-import { createGarner, type Garner } from '@garner/core'
+import { createGarner, type Garner, type MemoryStore, memoryStore } from '@garner/core'
 import { serve } from '@hono/node-server'
 import { createKeyv } from '@keyv/redis'
 import type { DemoConfig } from './config.js'
@@ -22,14 +22,18 @@ export interface Demo {
   readonly garner: Garner
   readonly database: Database
   readonly stats: CacheStats
+  /** The in-process cache store, when the demo runs without Redis. */
+  readonly memoryStore: MemoryStore | undefined
   close(): Promise<void>
 }
 
 export async function startDemo(config: DemoConfig): Promise<Demo> {
   const keyv = config.redisUrl === undefined ? undefined : createKeyv(config.redisUrl)
-  const garner = createGarner(keyv === undefined ? {} : { store: keyv })
+  const memory =
+    keyv === undefined ? memoryStore({ maxEntries: config.cacheMaxEntries }) : undefined
+  const garner = createGarner({ store: keyv ?? memory })
   const stats = trackStats(garner)
-  const database = await openDatabase(config.databaseFile, garner)
+  const database = await openDatabase(config.databaseFile, garner, config.databaseLatencyMs)
   const kvStore: KvStore =
     config.redisUrl === undefined ? memoryKv() : await redisKv(config.redisUrl)
   const routes = demoRoutes({
@@ -58,6 +62,7 @@ export async function startDemo(config: DemoConfig): Promise<Demo> {
     garner,
     database,
     stats,
+    memoryStore: memory,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve())

@@ -11,10 +11,12 @@ export function honoApp(garner: Garner, routes: readonly Route[]): Hono<GarnerEn
   const app = new Hono<GarnerEnv>()
   app.use(cacheBust())
   app.use(garnerIdentity(garner))
+  // The rest of an oversized body is never read, so the connection cannot carry another
+  // request: close it with the 413.
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json({ error: 'The body is too large' }, 413),
+      onError: (c) => c.json({ error: 'The body is too large' }, 413, { Connection: 'close' }),
     }),
   )
 

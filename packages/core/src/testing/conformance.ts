@@ -392,35 +392,42 @@ export function describeGarnerConformance(
         ).rejects.toThrow(TypeError)
       })
 
-      it('never serves a value whose loader started before an invalidation that has resolved', async () => {
-        const cache = garner()
-        const database = { version: 1 }
-        const gate = deferred()
-        const slow = async () => {
-          const read = database.version
-          await gate.promise
-          return { version: read }
-        }
-        const early = cache.fetch('row', slow, { bind: ['Row', 1] })
-        await sleep(10)
-        database.version = 2
-        await cache.invalidate('Row', 1)
-        // A fetch that starts now must not join the load that read version 1.
-        const fresh = cache.fetch('row', async () => ({ version: database.version }), {
-          bind: ['Row', 1],
-        })
-        gate.resolve()
-        expect(await early).toEqual({ version: 1 })
-        expect(await fresh).toEqual({ version: 2 })
-        // The early load stored its value after the invalidation: it must read as stale.
-        expect(
-          await cache.fetch('row', async () => ({ version: database.version }), {
-            bind: ['Row', 1],
-          }),
-        ).toEqual({
-          version: 2,
-        })
-      })
+      it.each([
+        ['after', true],
+        ['before', false],
+      ])(
+        'never serves a value whose loader started before an invalidation, when that load finishes %s the fresh one',
+        async (_order, earlyLast) => {
+          const cache = garner()
+          const database = { version: 1 }
+          const gate = deferred()
+          const slow = async () => {
+            const read = database.version
+            await gate.promise
+            return { version: read }
+          }
+          const bind = ['Row', 1] as const
+          const early = cache.fetch('row', slow, { bind })
+          await sleep(10)
+          database.version = 2
+          await cache.invalidate('Row', 1)
+          // A fetch that starts now must not join the load that read version 1.
+          const fresh = cache.fetch('row', async () => ({ version: database.version }), { bind })
+          if (earlyLast) {
+            // The worst case: the early load stores its old value after the fresh one.
+            expect(await fresh).toEqual({ version: 2 })
+            gate.resolve()
+            expect(await early).toEqual({ version: 1 })
+          } else {
+            gate.resolve()
+            expect(await early).toEqual({ version: 1 })
+            expect(await fresh).toEqual({ version: 2 })
+          }
+          // Whatever the early load stored after the invalidation must read as stale.
+          const loader = counter(async () => ({ version: database.version }))
+          expect(await cache.fetch('row', loader, { bind })).toEqual({ version: 2 })
+        },
+      )
 
       it('caches every one of several concurrent first fetches that share a token', async () => {
         const cache = garner()

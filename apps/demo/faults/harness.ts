@@ -1,0 +1,198 @@
+// What the fault suite shares: demos started in process or as real child processes, a private
+// Redis, an HTTP client that never throws on a status, a raw-socket client for bytes fetch()
+// refuses to send, and a printer for the figures each test reports.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { connect } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { type RedisServer, startRedisServer } from '@garner/core/testing'
+import type { Framework } from '../src/config.js'
+import { type Demo, startDemo } from '../src/server.js'
+
+/** An HTTP answer; `status` 0 when the request failed at the transport. */
+export interface Answer {
+  readonly status: number
+  readonly headers: Headers
+  readonly text: string
+  readonly ms: number
+}
+
+/** Sends a request; never throws (a transport failure is status 0). */
+export async function send(
+  base: string,
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Answer> {
+  const started = performance.now()
+  try {
+    const response = await fetch(`${base}${path}`, init)
+    const text = await response.text()
+    return {
+      status: response.status,
+      headers: response.headers,
+      text,
+      ms: performance.now() - started,
+    }
+  } catch {
+    return { status: 0, headers: new Headers(), text: '', ms: performance.now() - started }
+  }
+}
+
+/** `send` with a JSON body. */
+export function sendJson(
+  base: string,
+  method: string,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
+  return send(base, path, {
+    method,
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  })
+}
+
+/** A demo in this process, on a fresh database, with a private Redis when `store` is redis. */
+export interface TestDemo {
+  readonly demo: Demo
+  readonly url: string
+  readonly redis: RedisServer | undefined
+  close(): Promise<void>
+}
+
+export async function startTestDemo(
+  framework: Framework,
+  store: 'memory' | 'redis',
+  options: { databaseLatencyMs?: number; cacheMaxEntries?: number } = {},
+): Promise<TestDemo> {
+  const directory = await mkdtemp(join(tmpdir(), 'garner-faults-'))
+  const redis = store === 'redis' ? await startRedisServer() : undefined
+  const demo = await startDemo({
+    port: 0,
+    host: '127.0.0.1',
+    framework,
+    redisUrl: redis?.url,
+    databaseFile: join(directory, 'demo.db'),
+    kvTtlSeconds: 300,
+    databaseLatencyMs: options.databaseLatencyMs ?? 0,
+    cacheMaxEntries: options.cacheMaxEntries,
+  })
+  return {
+    demo,
+    url: demo.url,
+    redis,
+    async close() {
+      await demo.close()
+      await redis?.stop()
+      await rm(directory, { recursive: true, force: true })
+    },
+  }
+}
+
+/** A demo running as its own process (`tsx src/main.ts`), as `pnpm demo` runs it. */
+export interface DemoProcess {
+  readonly url: string
+  stop(): Promise<void>
+}
+
+const DEMO_DIR = fileURLToPath(new URL('..', import.meta.url))
+
+export async function startDemoProcess(env: Record<string, string>): Promise<DemoProcess> {
+  const tsx = join(DEMO_DIR, '..', '..', 'node_modules', '.bin', 'tsx')
+  const child: ChildProcess = spawn(tsx, ['--conditions=@garner/source', 'src/main.ts'], {
+    cwd: DEMO_DIR,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the demo did not start:\n${output}`)), 30_000)
+    const read = (chunk: Buffer) => {
+      output += chunk.toString()
+      const match = /listening on (http:\/\/\S+)/.exec(output)
+      if (match) {
+        clearTimeout(timer)
+        resolve(match[1]!)
+      }
+    }
+    child.stdout!.on('data', read)
+    child.stderr!.on('data', read)
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`the demo exited with ${code}:\n${output}`))
+    })
+  })
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve()
+        child.once('exit', () => resolve())
+        child.kill('SIGTERM')
+      }),
+  }
+}
+
+/**
+ * Sends raw bytes as one HTTP request and returns the status code of the answer, or 0 when the
+ * server closed the connection without one. For requests fetch() refuses to build (control
+ * characters in headers, malformed request lines).
+ */
+export function rawRequest(url: string, request: string | Buffer): Promise<number> {
+  const { hostname, port } = new URL(url)
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname)
+    let received = ''
+    socket.setTimeout(5_000, () => socket.destroy())
+    socket.on('data', (chunk) => {
+      received += chunk.toString('latin1')
+    })
+    socket.on('error', () => {})
+    socket.on('close', () => {
+      const match = /^HTTP\/1\.[01] (\d{3})/.exec(received)
+      resolve(match ? Number(match[1]) : 0)
+    })
+    socket.write(request)
+    socket.end()
+  })
+}
+
+/** Counts of HTTP statuses. */
+export class StatusCounts {
+  private readonly counts = new Map<number, number>()
+
+  add(status: number): void {
+    this.counts.set(status, (this.counts.get(status) ?? 0) + 1)
+  }
+
+  get total(): number {
+    let total = 0
+    for (const count of this.counts.values()) total += count
+    return total
+  }
+
+  count(predicate: (status: number) => boolean): number {
+    let total = 0
+    for (const [status, count] of this.counts) if (predicate(status)) total += count
+    return total
+  }
+
+  toString(): string {
+    return [...this.counts]
+      .sort(([a], [b]) => a - b)
+      .map(([status, count]) => `${status}: ${count}`)
+      .join(', ')
+  }
+}
+
+/** Prints a test's figures, so that `pnpm test:faults` shows what happened. */
+export function report(title: string, figures: Record<string, string | number>): void {
+  const lines = Object.entries(figures).map(([name, value]) => `  ${name.padEnd(34)} ${value}`)
+  console.log(`\n${title}\n${lines.join('\n')}`)
+}
+
+/** Resolves after `ms` milliseconds. */
+export const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
