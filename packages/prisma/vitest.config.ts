@@ -7,7 +7,7 @@ export default defineProject({
     name: 'prisma',
     include: ['src/**/*.test.ts'],
     // Generates the test schema's Prisma Client when it is missing or stale.
-    globalSetup: ['./scripts/generate.mjs'],
+    globalSetup: ['./src/testing/generate-for-tests.ts'],
     // Workspace packages run from their TypeScript sources (the @garner/source export condition).
     server: { deps: { inline: [/@garner\//] } },
     testTimeout: 20_000,
