@@ -150,6 +150,11 @@ function invalid(path: string, problem: string): TypeError {
   )
 }
 
+/** An id's canonical text read back: the id as text, or an object of texts for a composite key. */
+export function readableId(idText: string): string | { readonly [field: string]: string } {
+  return JSON.parse(idText) as string | { readonly [field: string]: string }
+}
+
 /** Token keys a value with these bindings reads, deduplicated and sorted. */
 export function readTokenKeys(namespace: string, bindings: readonly NormalBinding[]): string[] {
   if (bindings.length === 0) return []

@@ -4,13 +4,17 @@
 
 /** The conditional request headers, raw, as received (`undefined` when absent). */
 export interface ConditionalHeaders {
+  /** The `If-None-Match` header: a list of entity-tags, or `*`. */
   readonly ifNoneMatch?: string | undefined
+  /** The `If-Modified-Since` header: an HTTP-date. */
   readonly ifModifiedSince?: string | undefined
 }
 
 /** What a cached entry offers for validation: its quoted ETag and Last-Modified time in ms. */
 export interface Validators {
+  /** The strong, quoted entity-tag (`"3f9a…"`). */
   readonly etag: string
+  /** Last-Modified, in milliseconds since the epoch (whole seconds). */
   readonly lastModified: number
 }
 

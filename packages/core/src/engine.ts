@@ -6,7 +6,7 @@
 // tokens just read (absent ones replaced by fresh tokens, written before the loader starts) are
 // the snapshot the new entry is stored with. An invalidation replaces tokens with fresh ones, so
 // any entry whose loader read the old tokens, even one written after the invalidation, is stale.
-import { invalidationTokenKeys } from './binding.js'
+import { invalidationTokenKeys, readableId } from './binding.js'
 import { GarnerError, isGarnerError } from './errors.js'
 import { computeEtag, type ETagStrategy } from './etag.js'
 import type { Emitter, MissReason } from './events.js'
@@ -145,7 +145,7 @@ export class Engine {
     await this.renew(invalidationTokenKeys(this.options.namespace, model, id))
     const { emitter } = this.options
     if (emitter.has('invalidate'))
-      emitter.emit('invalidate', id === undefined ? { model } : { model, id })
+      emitter.emit('invalidate', id === undefined ? { model } : { model, id: readableId(id) })
   }
 
   /**

@@ -21,6 +21,7 @@ export type GarnerErrorCode =
  */
 export class GarnerError extends Error {
   override readonly name = 'GarnerError'
+  /** What went wrong, stable across releases: branch on this, not on the message. */
   readonly code: GarnerErrorCode
 
   constructor(code: GarnerErrorCode, message: string, options?: { cause?: unknown }) {

@@ -5,7 +5,9 @@ import { sha256Hex128 } from './hash.js'
 
 /** What an ETag strategy sees: the loader's value and its serialized JSON body. */
 export interface ETagInput {
+  /** The loader's value, as Garner stores it. */
   readonly value: unknown
+  /** The value's JSON text: the HTTP body the adapters send. */
   readonly body: string
 }
 

@@ -11,6 +11,12 @@ export type MissReason =
   /** The store could not be read (down, timed out, or an invalidation is still pending). */
   | 'unavailable'
 
+/**
+ * The id of an invalidated instance, as text (ids compare as text, so `42` and `'42'` are both
+ * `'42'`), or an object of texts for a composite key.
+ */
+export type InvalidatedId = string | { readonly [field: string]: string }
+
 /** The events a Garner instance emits and what each carries. */
 export interface GarnerEvents {
   /** A fetch was answered from the cache. `key` is the stored key. */
@@ -20,7 +26,7 @@ export interface GarnerEvents {
   /** A loader finished; `duration` in milliseconds. Not emitted for joined loads. */
   load: { readonly key: string; readonly duration: number }
   /** `garner.invalidate(model, id?)` was called (emitted once the invalidation is recorded or queued). */
-  invalidate: { readonly model: string; readonly id?: string }
+  invalidate: { readonly model: string; readonly id?: InvalidatedId }
   /**
    * Something went wrong that Garner handled by itself: the store failed or timed out (the fetch
    * used its loader), or an entry could not be read (treated as a miss).

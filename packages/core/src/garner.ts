@@ -5,6 +5,7 @@ import {
   invalidationTokenKeys,
   normalizeBindings,
   normalizeId,
+  readableId,
 } from './binding.js'
 import { BoundedCache } from './bounded-cache.js'
 import { Engine, type Loader } from './engine.js'
@@ -185,7 +186,10 @@ export class Garner {
     await this.engine.renew([...tokenKeys])
     if (this.emitter.has('invalidate')) {
       for (const { model, id } of targets)
-        this.emitter.emit('invalidate', id === undefined ? { model } : { model, id })
+        this.emitter.emit(
+          'invalidate',
+          id === undefined ? { model } : { model, id: readableId(id) },
+        )
     }
   }
 

@@ -112,7 +112,11 @@ export async function respond(
   // The body may come from a reload with another version: its validators go with it.
   resolved = await engine.withBody(plan, loader, resolved)
   if (resolved === undefined) return undefined
-  return { status: 200, headers: validatorHeaders(resolved.meta, now, cacheControl, vary), body: resolved.body }
+  return {
+    status: 200,
+    headers: validatorHeaders(resolved.meta, now, cacheControl, vary),
+    body: resolved.body,
+  }
 }
 
 function validatorHeaders(

@@ -23,6 +23,7 @@ export interface IdentityOptions {
 
 /** A cached value with its validators. */
 export interface Entry<T> {
+  /** The value: Garner's deeply frozen copy, the same on a hit and on a miss. */
   readonly value: T
   /** Strong, quoted entity-tag, e.g. `"3f9a…"`. */
   readonly etag: string

@@ -1,4 +1,8 @@
-// @garner/core: the public surface. Adapters import only from here.
+/**
+ * `@garner/core`: the public surface. Adapters import only from here.
+ *
+ * @module @garner/core
+ */
 export type { Binding, BindingId, Bindings } from './binding.js'
 export {
   type ConditionalHeaders,
@@ -13,7 +17,7 @@ export { CREDENTIAL_HEADERS } from './credentials.js'
 export type { Loader } from './engine.js'
 export { GarnerError, type GarnerErrorCode, isGarnerError } from './errors.js'
 export { bodyHashEtag, canonicalHashEtag, type ETagInput, type ETagStrategy } from './etag.js'
-export type { GarnerEvents, GarnerListener, MissReason } from './events.js'
+export type { GarnerEvents, GarnerListener, InvalidatedId, MissReason } from './events.js'
 export {
   createGarner,
   DEFAULT_NAMESPACE,

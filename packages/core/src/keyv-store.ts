@@ -23,6 +23,7 @@ export interface KeyvLike {
   readonly store: unknown
   readonly namespace?: string | undefined
   readonly useKeyPrefix?: boolean
+  /** Keyv's `error` event: Garner listens so that a failing store never crashes the process. */
   on?(event: 'error', listener: (error: unknown) => void): unknown
 }
 

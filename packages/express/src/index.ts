@@ -1,4 +1,8 @@
-// @garner/express: Express glue for Garner. All caching logic lives in @garner/core.
+/**
+ * `@garner/express`: Express glue for Garner. All caching logic lives in `@garner/core`.
+ *
+ * @module @garner/express
+ */
 export { cacheBust } from './cache-bust.js'
 export {
   type ExpressIdentity,

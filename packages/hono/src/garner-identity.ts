@@ -9,10 +9,16 @@ import { requestInfo } from './request-info.js'
 export type HonoIdentity = Identity<Response>
 
 /** The variables `garnerIdentity` sets on the context. */
-export type GarnerVariables = { garner: HonoIdentity }
+export type GarnerVariables = {
+  /** The request-scoped identity, set by {@link garnerIdentity}. */
+  garner: HonoIdentity
+}
 
 /** The Hono environment of apps and routes that use `garnerIdentity`. */
-export type GarnerEnv = { Variables: GarnerVariables }
+export type GarnerEnv = {
+  /** What `c.var` holds: {@link GarnerVariables}. */
+  Variables: GarnerVariables
+}
 
 /** Options of {@link garnerIdentity}. */
 export interface GarnerIdentityOptions {

@@ -1,4 +1,8 @@
-// @garner/hono: Hono glue for Garner. All caching logic lives in @garner/core.
+/**
+ * `@garner/hono`: Hono glue for Garner. All caching logic lives in `@garner/core`.
+ *
+ * @module @garner/hono
+ */
 export { cacheBust } from './cache-bust.js'
 export {
   type GarnerEnv,

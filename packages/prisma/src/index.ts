@@ -1,4 +1,8 @@
-// @garner/prisma: a Prisma Client extension that invalidates Garner bindings after every write.
+/**
+ * `@garner/prisma`: a Prisma Client extension that invalidates Garner bindings after every write.
+ *
+ * @module @garner/prisma
+ */
 export { binding, type ModelBinding, type ModelDelegate, type ModelNameOf } from './binding.js'
 export {
   type GarnerExtensionOptions,

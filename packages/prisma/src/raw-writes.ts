@@ -9,9 +9,11 @@ export const RAW_WRITE_OPERATIONS: readonly string[] = ['$executeRaw', '$execute
 
 /** A raw write about to run, for a `rawWrites` function. */
 export interface RawWrite {
+  /** The Prisma client method that runs the statement. */
   readonly operation: '$executeRaw' | '$executeRawUnsafe'
   /** The statement, with `?` where the values go (for `$executeRaw`, between the template's parts). */
   readonly sql: string
+  /** The statement's parameters, in order. */
   readonly values: readonly unknown[]
 }
 

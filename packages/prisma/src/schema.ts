@@ -5,12 +5,15 @@
 
 /** A primary key field and its Prisma scalar type (`Int`, `String`, `DateTime` …). */
 export interface IdField {
+  /** The field's name in the Prisma schema. */
   readonly name: string
+  /** Its Prisma scalar type. */
   readonly type: string
 }
 
 /** A relation field: the model at its other end, and the foreign-key fields this model holds for it. */
 export interface RelationSchema<ModelName extends string = string> {
+  /** The model at the other end of the relation. */
   readonly model: ModelName
   /** Empty when the other model holds the foreign key, or for an implicit many-to-many relation. */
   readonly fields: readonly string[]
@@ -37,6 +40,7 @@ export interface ModelSchema<ModelName extends string = string> {
 export interface GarnerSchema<ModelName extends string = string> {
   /** The datasource provider (`sqlite`, `postgresql`, `mysql` …). */
   readonly provider: string
+  /** Every model of the schema, by Prisma model name. */
   readonly models: { readonly [Name in ModelName]: ModelSchema<ModelName> }
 }
 

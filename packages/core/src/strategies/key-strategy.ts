@@ -42,5 +42,6 @@ export interface KeyStrategy {
    * same key. Without one, such requests are cached per credential.
    */
   readonly identifiesCaller?: boolean
+  /** Returns a new key with this strategy's part added; `key` must not be mutated. */
   apply(key: KeyObject, context: KeyContext): KeyObject
 }

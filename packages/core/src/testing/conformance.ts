@@ -600,6 +600,23 @@ export function describeGarnerConformance(
         expect(seen).toEqual(['miss:absent', 'load', 'hit', 'invalidate', 'miss:stale', 'load'])
       })
 
+      it('reports invalidated ids as text, and composite ids as objects of text', async () => {
+        const cache = garner()
+        const seen: unknown[] = []
+        cache.on('invalidate', (event) => seen.push(event))
+        await cache.invalidate('User', 42)
+        await cache.invalidate('User', '42')
+        await cache.invalidate('User')
+        await cache.invalidateMany([{ model: 'Tag', id: { postId: 1, tagId: 'b' } }, ['Post']])
+        expect(seen).toEqual([
+          { model: 'User', id: '42' },
+          { model: 'User', id: '42' },
+          { model: 'User' },
+          { model: 'Tag', id: { postId: '1', tagId: 'b' } },
+          { model: 'Post' },
+        ])
+      })
+
       it('keeps serving when a listener throws', async () => {
         const cache = garner()
         const original = console.error

@@ -1,11 +1,16 @@
 // A promise with its resolve and reject exposed, for tests that control when a loader finishes.
 
+/** A promise with its `resolve` and `reject` functions exposed. */
 export interface Deferred<T> {
+  /** Settles when `resolve` or `reject` is called. */
   readonly promise: Promise<T>
+  /** Fulfils `promise` with `value`. */
   resolve(value: T): void
+  /** Rejects `promise` with `error`. */
   reject(error: unknown): void
 }
 
+/** A new {@link Deferred}: hand its `promise` to a loader, settle it when the test is ready. */
 export function deferred<T = void>(): Deferred<T> {
   let resolve!: (value: T) => void
   let reject!: (error: unknown) => void

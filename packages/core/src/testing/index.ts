@@ -1,4 +1,8 @@
-// @garner/core/testing: the conformance suite and the fixtures Garner's own packages test with.
+/**
+ * `@garner/core/testing`: the conformance suite and the fixtures Garner's own packages test with.
+ *
+ * @module @garner/core/testing
+ */
 export { type ConformanceTarget, counter, describeGarnerConformance } from './conformance.js'
 export { type Deferred, deferred, eventually, sleep } from './deferred.js'
 export {

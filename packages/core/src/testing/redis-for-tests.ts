@@ -4,7 +4,9 @@ import { type RedisServer, respCommand, startRedisServer } from './redis-server.
 /** A Redis for tests, with `release()` to stop it when the test run started it. */
 export interface TestRedis {
   readonly url: string
+  /** Sends one command to the server (see {@link RedisServer}). */
   command: RedisServer['command']
+  /** Stops the server when this run started it; does nothing for `REDIS_URL`. */
   release(): Promise<void>
 }
 

@@ -12,7 +12,9 @@ export interface StoreTarget {
 
 /** An opened store. */
 export interface OpenStore {
+  /** A Garner instance on this store, in a namespace of its own. */
   garner(options?: Omit<GarnerOptions, 'store' | 'namespace'>): Garner
+  /** Closes the store's connections. */
   close(): Promise<void>
 }
 
