@@ -1,15 +1,9 @@
-import { defineProject } from 'vitest/config'
+import { garnerProject } from '../../vitest.project.js'
 
-export default defineProject({
-  resolve: { conditions: ['@garner/source'] },
-  ssr: { resolve: { conditions: ['@garner/source'] } },
-  test: {
-    name: 'demo',
-    include: ['src/**/*.test.ts'],
-    // Workspace packages run from their TypeScript sources (the @garner/source export condition).
-    server: { deps: { inline: [/@garner\//] } },
-    globalSetup: ['./scripts/generate-for-tests.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-  },
+export default garnerProject({
+  name: 'demo',
+  include: ['src/**/*.test.ts'],
+  // The demo's Prisma Client must be generated before the tests import it.
+  globalSetup: ['./scripts/generate-for-tests.ts'],
+  testTimeout: 30_000,
 })

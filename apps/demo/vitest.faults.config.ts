@@ -1,16 +1,10 @@
 // The fault suite (`pnpm test:faults`, and part of `pnpm test`): faults caused for real against
 // the demo (Redis killed, paused, corrupted; two processes), concurrency and hostile input.
-import { defineProject } from 'vitest/config'
+import { garnerProject } from '../../vitest.project.js'
 
-export default defineProject({
-  resolve: { conditions: ['@garner/source'] },
-  ssr: { resolve: { conditions: ['@garner/source'] } },
-  test: {
-    name: 'faults',
-    include: ['faults/**/*.test.ts'],
-    server: { deps: { inline: [/@garner\//] } },
-    globalSetup: ['./scripts/generate-for-tests.ts'],
-    testTimeout: 120_000,
-    hookTimeout: 60_000,
-  },
+export default garnerProject({
+  name: 'faults',
+  include: ['faults/**/*.test.ts'],
+  globalSetup: ['./scripts/generate-for-tests.ts'],
+  testTimeout: 120_000,
 })

@@ -1,14 +1,3 @@
-import { defineProject } from 'vitest/config'
+import { garnerProject } from '../../vitest.project.js'
 
-export default defineProject({
-  resolve: { conditions: ['@garner/source'] },
-  ssr: { resolve: { conditions: ['@garner/source'] } },
-  test: {
-    name: 'hono',
-    include: ['src/**/*.test.ts'],
-    // Workspace packages run from their TypeScript sources (the @garner/source export condition).
-    server: { deps: { inline: [/@garner\//] } },
-    testTimeout: 20_000,
-    hookTimeout: 60_000,
-  },
-})
+export default garnerProject({ name: 'hono', include: ['src/**/*.test.ts'] })

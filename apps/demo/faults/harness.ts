@@ -11,49 +11,7 @@ import { type RedisServer, startRedisServer } from '@garner/core/testing'
 import type { Framework } from '../src/config.js'
 import { type Demo, startDemo } from '../src/server.js'
 
-/** An HTTP answer; `status` 0 when the request failed at the transport. */
-export interface Answer {
-  readonly status: number
-  readonly headers: Headers
-  readonly text: string
-  readonly ms: number
-}
-
-/** Sends a request; never throws (a transport failure is status 0). */
-export async function send(
-  base: string,
-  path: string,
-  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
-): Promise<Answer> {
-  const started = performance.now()
-  try {
-    const response = await fetch(`${base}${path}`, init)
-    const text = await response.text()
-    return {
-      status: response.status,
-      headers: response.headers,
-      text,
-      ms: performance.now() - started,
-    }
-  } catch {
-    return { status: 0, headers: new Headers(), text: '', ms: performance.now() - started }
-  }
-}
-
-/** `send` with a JSON body. */
-export function sendJson(
-  base: string,
-  method: string,
-  path: string,
-  body: unknown,
-  headers: Record<string, string> = {},
-) {
-  return send(base, path, {
-    method,
-    headers: { 'Content-Type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  })
-}
+export { type Answer, send, sendJson } from '../testing/http-client.js'
 
 /** A demo in this process, on a fresh database, with a private Redis when `store` is redis. */
 export interface TestDemo {

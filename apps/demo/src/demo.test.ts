@@ -5,15 +5,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type RedisServer, sleep, startRedisServer } from '@garner/core/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type RequestInit, sendJson as sendJsonTo, send as sendTo } from '../testing/http-client.js'
 import type { Framework } from './config.js'
 import { type Demo, startDemo } from './server.js'
-
-interface Answer {
-  readonly status: number
-  readonly headers: Headers
-  readonly text: string
-  readonly json: unknown
-}
 
 const BUST = 'private, max-age=0, must-revalidate'
 const ADMIN = { Authorization: 'Bearer 1' } // Ada, admin (seed)
@@ -50,31 +44,13 @@ describe.each(matrix)('demo on %s with the %s store', (framework, store) => {
     await rm(directory, { recursive: true, force: true })
   })
 
-  async function send(
-    path: string,
-    init: { method?: string; headers?: Record<string, string>; body?: string } = {},
-  ): Promise<Answer> {
-    const response = await fetch(`${demo.url}${path}`, init)
-    const text = await response.text()
-    let json: unknown
-    try {
-      json = text === '' ? undefined : JSON.parse(text)
-    } catch {
-      json = undefined
-    }
-    return { status: response.status, headers: response.headers, text, json }
-  }
+  const send = (path: string, init?: RequestInit) => sendTo(demo.url, path, init)
   const sendJson = (
     method: string,
     path: string,
     body: unknown,
     headers: Record<string, string> = {},
-  ) =>
-    send(path, {
-      method,
-      headers: { 'Content-Type': 'application/json', ...headers },
-      body: JSON.stringify(body),
-    })
+  ) => sendJsonTo(demo.url, method, path, body, headers)
 
   describe('operations', () => {
     it('answers /health with the framework and store, with cache-bust headers', async () => {
