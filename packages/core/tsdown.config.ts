@@ -1,11 +1,4 @@
 import { defineConfig } from 'tsdown'
+import { packageBuild } from '../../tsdown.shared.js'
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/testing/index.ts'],
-  format: 'esm',
-  dts: true,
-  clean: true,
-  platform: 'node',
-  target: 'node20',
-  fixedExtension: false,
-})
+export default defineConfig({ ...packageBuild, entry: ['src/index.ts', 'src/testing/index.ts'] })

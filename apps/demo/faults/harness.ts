@@ -13,42 +13,7 @@ import { type Demo, startDemo } from '../src/server.js'
 
 export { type Answer, send, sendJson } from '../testing/http-client.js'
 
-/** A demo in this process, on a fresh database, with a private Redis when `store` is redis. */
-export interface TestDemo {
-  readonly demo: Demo
-  readonly url: string
-  readonly redis: RedisServer | undefined
-  close(): Promise<void>
-}
-
-export async function startTestDemo(
-  framework: Framework,
-  store: 'memory' | 'redis',
-  options: { databaseLatencyMs?: number; cacheMaxEntries?: number } = {},
-): Promise<TestDemo> {
-  const directory = await mkdtemp(join(tmpdir(), 'garner-faults-'))
-  const redis = store === 'redis' ? await startRedisServer() : undefined
-  const demo = await startDemo({
-    port: 0,
-    host: '127.0.0.1',
-    framework,
-    redisUrl: redis?.url,
-    databaseFile: join(directory, 'demo.db'),
-    kvTtlSeconds: 300,
-    databaseLatencyMs: options.databaseLatencyMs ?? 0,
-    cacheMaxEntries: options.cacheMaxEntries,
-  })
-  return {
-    demo,
-    url: demo.url,
-    redis,
-    async close() {
-      await demo.close()
-      await redis?.stop()
-      await rm(directory, { recursive: true, force: true })
-    },
-  }
-}
+export { startTestDemo, type TestDemo } from '../testing/test-demo.js'
 
 /** A demo running as its own process (`tsx src/main.ts`), as `pnpm demo` runs it. */
 export interface DemoProcess {

@@ -1,13 +1,11 @@
 // The demo end to end: real HTTP against a started server, for both frameworks and both stores
 // (a private redis-server per suite, so that the store-failure case can kill it).
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { type RedisServer, sleep, startRedisServer } from '@garner/core/testing'
+import { type RedisServer, sleep } from '@garner/core/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RequestInit, sendJson as sendJsonTo, send as sendTo } from '../testing/http-client.js'
+import { startTestDemo, type TestDemo } from '../testing/test-demo.js'
 import type { Framework } from './config.js'
-import { type Demo, startDemo } from './server.js'
+import type { Demo } from './server.js'
 
 const BUST = 'private, max-age=0, must-revalidate'
 const ADMIN = { Authorization: 'Bearer 1' } // Ada, admin (seed)
@@ -22,26 +20,17 @@ const matrix: [Framework, 'memory' | 'redis'][] = [
 ]
 
 describe.each(matrix)('demo on %s with the %s store', (framework, store) => {
+  let target: TestDemo
   let demo: Demo
   let redis: RedisServer | undefined
-  let directory: string
 
   beforeAll(async () => {
-    directory = await mkdtemp(join(tmpdir(), 'garner-demo-'))
-    redis = store === 'redis' ? await startRedisServer() : undefined
-    demo = await startDemo({
-      port: 0,
-      host: '127.0.0.1',
-      framework,
-      redisUrl: redis?.url,
-      databaseFile: join(directory, 'demo.db'),
-      kvTtlSeconds: 300,
-    })
+    target = await startTestDemo(framework, store)
+    demo = target.demo
+    redis = target.redis
   })
   afterAll(async () => {
-    await demo?.close()
-    await redis?.stop()
-    await rm(directory, { recursive: true, force: true })
+    await target?.close()
   })
 
   const send = (path: string, init?: RequestInit) => sendTo(demo.url, path, init)
