@@ -2,17 +2,11 @@
 // Redis, an HTTP client that never throws on a status, a raw-socket client for bytes fetch()
 // refuses to send, and a printer for the figures each test reports.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
 import { connect } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { type RedisServer, startRedisServer } from '@garner/core/testing'
-import type { Framework } from '../src/config.js'
-import { type Demo, startDemo } from '../src/server.js'
 
 export { type Answer, send, sendJson } from '../testing/http-client.js'
-
 export { startTestDemo, type TestDemo } from '../testing/test-demo.js'
 
 /** A demo running as its own process (`tsx src/main.ts`), as `pnpm demo` runs it. */
