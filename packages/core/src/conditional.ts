@@ -141,5 +141,9 @@ function utc(
 
 /** Formats milliseconds since the epoch as an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`). */
 export function formatHttpDate(time: number): string {
-  return new Date(time).toUTCString()
+  // Most responses in a row carry the same Last-Modified: format it once.
+  if (time !== lastFormatted.time) lastFormatted = { time, text: new Date(time).toUTCString() }
+  return lastFormatted.text
 }
+
+let lastFormatted = { time: Number.NaN, text: '' }

@@ -6,6 +6,7 @@
 // tokens just read (absent ones replaced by fresh tokens, written before the loader starts) are
 // the snapshot the new entry is stored with. An invalidation replaces tokens with fresh ones, so
 // any entry whose loader read the old tokens, even one written after the invalidation, is stale.
+import { Buffer } from 'node:buffer'
 import { invalidationTokenKeys, readableId } from './binding.js'
 import { GarnerError, isGarnerError } from './errors.js'
 import { computeEtag, type ETagStrategy } from './etag.js'
@@ -23,7 +24,6 @@ import type {
 } from './store.js'
 import { type StoreGuard, UNAVAILABLE } from './store-guard.js'
 import { newToken } from './token.js'
-import { utf8Length } from './utf8.js'
 import { deepFreeze, deserializeValue, serializeValue } from './value.js'
 
 /** Everything the engine needs to know about one fetch. */
@@ -236,7 +236,7 @@ export class Engine {
       tokens: tokens as string[],
       etag,
       lastModified: nextLastModified(previous, etag, Date.now()),
-      size: utf8Length(body),
+      size: Buffer.byteLength(body),
       dates,
       body,
       // Garner's own frozen copy, decoded from the stored text: exactly what a later hit from

@@ -109,6 +109,7 @@ export class Garner {
         strategies.every((strategy, index) => strategy === DEFAULT_KEY_STRATEGIES[index]),
       entryKeyCache: new BoundedCache(KEY_CACHE_SIZE),
       tokenKeyCache: new BoundedCache(KEY_CACHE_SIZE),
+      requestKeyCache: new BoundedCache(KEY_CACHE_SIZE),
       ttl,
     }
   }

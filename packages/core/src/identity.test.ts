@@ -32,6 +32,53 @@ describe('identity plans', () => {
     )
   })
 
+  it('key a request identity the same from the request-key memo and from the pipeline (property)', () => {
+    const fast = createGarner({ namespace: 'n' })
+    const general = createGarner({ namespace: 'n', keyStrategies: lookalike })
+    const text = fc.string({
+      unit: fc.constantFrom('a', '/', '%', '2', 'F', '?', '=', '&', ' ', 'é'),
+      maxLength: 8,
+    })
+    const request = fc.record({
+      method: fc.constantFrom('GET', 'get', 'HEAD', 'POST'),
+      path: text.map((path) => `/${path}`),
+      query: text,
+      authorization: fc.option(fc.constantFrom('Bearer 1', 'Bearer 2', '')),
+      cookie: fc.option(fc.constantFrom('session=1', '')),
+    })
+    const declaration = fc.oneof(
+      fc.constant({}),
+      fc.constant({ public: true }),
+      fc.record({ caller: fc.oneof(fc.string({ maxLength: 3 }), fc.integer()) }),
+    )
+    fc.assert(
+      fc.property(request, declaration, (input, declared) => {
+        const info = {
+          method: input.method,
+          path: input.path,
+          query: input.query,
+          header: (name: string) =>
+            (name === 'authorization'
+              ? input.authorization
+              : name === 'cookie'
+                ? input.cookie
+                : undefined) ?? undefined,
+        }
+        const build = (garner: typeof fast) => {
+          let identity = garner.identity({ request: info }).bind(['User', 1])
+          if ('public' in declared) identity = identity.options({ public: true })
+          if ('caller' in declared) identity = identity.varyBy(declared.caller)
+          return identity.describe()
+        }
+        const expected = build(general)
+        expect(build(fast)).toEqual(expected)
+        // Again, from the warm memo.
+        expect(build(fast)).toEqual(expected)
+      }),
+      { numRuns: 2_000 },
+    )
+  })
+
   it('keeps keys apart across namespaces even when the key caches are warm', () => {
     const one = createGarner({ namespace: 'one' })
     const two = createGarner({ namespace: 'two' })

@@ -2,7 +2,7 @@
 // description of one cached value: its key parts, bindings, options and key context.
 import { type Bindings, type NormalBinding, normalizeBindings, readTokenKeys } from './binding.js'
 import type { BoundedCache } from './bounded-cache.js'
-import { partitionByCredentials } from './credentials.js'
+import { CREDENTIAL_HEADERS, partitionByCredentials } from './credentials.js'
 import type { Engine, Loader, Plan } from './engine.js'
 import { GarnerError } from './errors.js'
 import { type HttpResult, type RespondOptions, type ResponseWriter, respond } from './http.js'
@@ -49,8 +49,10 @@ export interface IdentityRuntime {
   readonly defaultPipeline: boolean
   /** Entry keys of plain string and number keys under the default pipeline. */
   readonly entryKeyCache: BoundedCache<string | number, EntryKeys>
-  /** Token keys of single bindings, by model and id text. */
+  /** Token keys of binding lists, by a signature of their models and id texts. */
   readonly tokenKeyCache: BoundedCache<string, readonly string[]>
+  /** Entry keys of request identities under the default pipeline, by request signature. */
+  readonly requestKeyCache: BoundedCache<string, EntryKeys>
   readonly ttl: number | undefined
 }
 
@@ -224,15 +226,34 @@ export function buildPlan(runtime: IdentityRuntime, state: IdentityState): Plan 
     if (simple) runtime.entryKeyCache.set(explicit, keys)
     return { keys, tokenKeys, ttl }
   }
-  const keyContext: KeyContext = { ...context, key: explicit }
-  const request = keyContext.request
-  if (keyContext.key === undefined && request === undefined) {
+  const request = context.request as RequestInfo | undefined
+  if (explicit === undefined && request === undefined) {
     throw new GarnerError(
       'GARNER_EMPTY_KEY',
       'Garner: this identity has no key. Add one with .key(part) (or garner.fetch(key, …)), ' +
         'or use the request-scoped identity of an HTTP adapter.',
     )
   }
+  const signature =
+    explicit === undefined && runtime.defaultPipeline
+      ? requestSignature(request!, state)
+      : undefined
+  if (signature === undefined)
+    return { keys: pipelineKeys(runtime, state, explicit), tokenKeys, ttl }
+  const keys =
+    runtime.requestKeyCache.get(signature) ??
+    runtime.requestKeyCache.set(signature, pipelineKeys(runtime, state, explicit))
+  return { keys, tokenKeys, ttl }
+}
+
+/** Runs the key pipeline (and the credentials partition) and encodes the result. */
+function pipelineKeys(
+  runtime: IdentityRuntime,
+  state: IdentityState,
+  explicit: KeyPart | undefined,
+): EntryKeys {
+  const keyContext: KeyContext = { ...state.context, key: explicit }
+  const request = keyContext.request
   let key: KeyObject = {}
   for (const strategy of runtime.strategies) key = strategy.apply(key, keyContext)
   if (state.caller !== undefined) {
@@ -240,7 +261,24 @@ export function buildPlan(runtime: IdentityRuntime, state: IdentityState): Plan 
   } else if (request !== undefined && !state.isPublic && !runtime.identifiesCaller) {
     key = partitionByCredentials(key, request)
   }
-  return { keys: entryKeys(runtime.namespace, keySuffix(encodeKey(key, ''))), tokenKeys, ttl }
+  return entryKeys(runtime.namespace, keySuffix(encodeKey(key, '')))
+}
+
+/**
+ * Everything the default pipeline reads of a request identity without explicit key parts, as one
+ * string, so that the keys built for it can be reused; `undefined` when they must not be: a
+ * request with credentials that the route does not vary by (no credential is kept in memory),
+ * or text that could blur the separators.
+ */
+function requestSignature(request: RequestInfo, state: IdentityState): string | undefined {
+  let variant: string
+  if (state.caller !== undefined) variant = `caller ${encodeKey(state.caller, 'caller')}`
+  else if (state.isPublic) variant = 'public'
+  else if (CREDENTIAL_HEADERS.some((name) => (request.header(name) ?? '') !== '')) return undefined
+  else variant = 'anonymous'
+  const { method, path, query } = request
+  if (path.includes('\u0000') || query.includes('\u0000')) return undefined
+  return `${method}\u0000${path}\u0000${query}\u0000${variant}`
 }
 
 function planTokenKeys(

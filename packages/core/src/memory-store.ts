@@ -1,7 +1,7 @@
 // The embedded default store: in process, bounded by entry count and by estimated bytes, so an
 // application cannot grow without limit. It keeps values decoded, so a hit costs a few Map reads
-// and no parsing. Eviction is CLOCK-like (second chance): a read marks a slot as recently used,
-// and eviction gives marked slots another round instead of moving them on every read.
+// and no parsing. Eviction is CLOCK (second chance): a read marks a slot as recently used, and
+// the eviction hand passes over marked slots once instead of moving them on every read.
 import type { EntryKeys, EntryRecord, StoreDriver, StoreRead, TokenWrite } from './store.js'
 
 /** Bounds of the in-process store. */
@@ -34,6 +34,7 @@ export class MemoryStore implements StoreDriver {
   readonly maxEntries: number
   readonly maxBytes: number
   private readonly slots = new Map<string, Slot>()
+  private hand: MapIterator<[string, Slot]> = this.slots.entries()
   private bytesUsed = 0
 
   constructor(options: MemoryStoreOptions = {}) {
@@ -55,6 +56,7 @@ export class MemoryStore implements StoreDriver {
   clear(): void {
     this.slots.clear()
     this.bytesUsed = 0
+    this.hand = this.slots.entries()
   }
 
   read(keys: EntryKeys, tokenKeys: readonly string[], _withBody: boolean): Promise<StoreRead> {
@@ -109,6 +111,8 @@ export class MemoryStore implements StoreDriver {
   private put(key: string, slot: Slot): void {
     const previous = this.slots.get(key)
     if (previous !== undefined) this.remove(key, previous)
+    // A value larger than the whole bound is not kept, and does not flush everything else first.
+    if (slot.size > this.maxBytes) return
     this.slots.set(key, slot)
     this.bytesUsed += slot.size
     this.evict()
@@ -120,18 +124,21 @@ export class MemoryStore implements StoreDriver {
   }
 
   private evict(): void {
-    // Each pass clears the marks it skips, so this ends within two passes over the slots.
+    // CLOCK: the hand walks the slots in insertion order, clearing the marks of recently read
+    // slots and evicting the first unmarked one. It is one live iterator kept across calls: a
+    // fresh iterator would start at the front and step over every slot deleted before it (V8
+    // keeps deleted entries until it rehashes), which made each eviction cost O(n).
     while (this.slots.size > this.maxEntries || this.bytesUsed > this.maxBytes) {
-      const oldest = this.slots.entries().next().value
-      if (oldest === undefined) return
-      const [key, slot] = oldest
-      this.slots.delete(key)
-      if (slot.used && this.slots.size > 0) {
-        slot.used = false
-        this.slots.set(key, slot)
-      } else {
-        this.bytesUsed -= slot.size
+      let next = this.hand.next()
+      if (next.done) {
+        this.hand = this.slots.entries()
+        next = this.hand.next()
+        if (next.done) return
       }
+      const [key, slot] = next.value
+      // A marked slot gets a second chance, unless it is the only one left.
+      if (slot.used && this.slots.size > 1) slot.used = false
+      else this.remove(key, slot)
     }
   }
 }

@@ -26,14 +26,15 @@ const MAX_DEPTH = 200
  */
 export function serializeValue(value: unknown): SerializedValue {
   const dates: ValuePath[] = []
-  check(value, [], 'value', dates, [])
+  check(value, [], dates, [])
   return { body: JSON.stringify(value), dates }
 }
 
+// `path` is the way from the root to `value`; the readable label for an error is only built from
+// it when something is refused (this runs on every miss).
 function check(
   value: unknown,
   path: (string | number)[],
-  label: string,
   dates: ValuePath[],
   stack: object[],
 ): void {
@@ -42,34 +43,35 @@ function check(
     case 'boolean':
       return
     case 'number':
-      if (!Number.isFinite(value)) refuse(label, describe(value))
+      if (!Number.isFinite(value)) refuse(path, describe(value))
       return
     case 'object': {
       if (value === null) return
       if (value instanceof Date) {
-        if (Number.isNaN(value.getTime())) refuse(label, 'an invalid Date')
+        if (Number.isNaN(value.getTime())) refuse(path, 'an invalid Date')
         dates.push([...path])
         return
       }
-      if (stack.length >= MAX_DEPTH) refuse(label, `nested deeper than ${MAX_DEPTH} levels`)
-      if (stack.includes(value)) refuse(label, 'a circular reference')
+      if (stack.length >= MAX_DEPTH) refuse(path, `nested deeper than ${MAX_DEPTH} levels`)
+      if (stack.includes(value)) refuse(path, 'a circular reference')
       stack.push(value)
       if (Array.isArray(value)) {
         for (let index = 0; index < value.length; index++) {
-          const itemLabel = `${label}[${index}]`
-          if (!(index in value) || value[index] === undefined) {
-            refuse(itemLabel, 'undefined (JSON would turn it into null)')
-          }
           path.push(index)
-          check(value[index], path, itemLabel, dates, stack)
+          if (!(index in value) || value[index] === undefined) {
+            refuse(path, 'undefined (JSON would turn it into null)')
+          }
+          check(value[index], path, dates, stack)
           path.pop()
         }
       } else {
-        if (!isPlainObject(value)) refuse(label, describe(value))
-        for (const [name, member] of Object.entries(value)) {
+        if (!isPlainObject(value)) refuse(path, describe(value))
+        for (const name in value) {
+          if (!Object.hasOwn(value, name)) continue
+          const member = (value as Record<string, unknown>)[name]
           if (member === undefined) continue
           path.push(name)
-          check(member, path, childPath(label, name), dates, stack)
+          check(member, path, dates, stack)
           path.pop()
         }
       }
@@ -77,14 +79,22 @@ function check(
       return
     }
     default:
-      refuse(label, describe(value))
+      refuse(path, describe(value))
   }
 }
 
-function refuse(label: string, what: string): never {
+/** `value.user.tags[2]` for the path `['user', 'tags', 2]`. */
+function labelOf(path: readonly (string | number)[]): string {
+  let label = 'value'
+  for (const step of path)
+    label = typeof step === 'number' ? `${label}[${step}]` : childPath(label, step)
+  return label
+}
+
+function refuse(path: readonly (string | number)[], what: string): never {
   throw new GarnerError(
     'GARNER_UNSERIALIZABLE',
-    `Garner cannot cache this value: ${label} is ${what}. Cached values are JSON data and Dates; ` +
+    `Garner cannot cache this value: ${labelOf(path)} is ${what}. Cached values are JSON data and Dates; ` +
       'convert the part first (for example a Map with Object.fromEntries, a BigInt with String) ' +
       'or return it from the loader in a JSON-compatible shape.',
   )
