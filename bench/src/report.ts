@@ -478,9 +478,8 @@ function profileFacts(results: BenchResults): string[] {
       )
       if (put !== undefined && put.busyPercent >= 30) {
         facts.push(
-          `  The in-process store's \`put\` alone is ${put.busyPercent.toFixed(0)}%: once the store is full every write evicts its oldest slot, ` +
-            'found with a fresh `Map` iterator, which steps over every slot deleted before it (V8 keeps deleted entries until the table is rehashed), ' +
-            'so each eviction costs time in proportion to the store size.',
+          `  The in-process store's \`put\` alone is ${put.busyPercent.toFixed(0)}% of the busy time: a regression in ` +
+            'packages/core/src/memory-store.ts (it should cost a Map write and an occasional eviction step).',
         )
       }
     }

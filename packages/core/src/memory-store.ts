@@ -110,9 +110,15 @@ export class MemoryStore implements StoreDriver {
 
   private put(key: string, slot: Slot): void {
     const previous = this.slots.get(key)
-    if (previous !== undefined) this.remove(key, previous)
     // A value larger than the whole bound is not kept, and does not flush everything else first.
-    if (slot.size > this.maxBytes) return
+    if (slot.size > this.maxBytes) {
+      if (previous !== undefined) this.remove(key, previous)
+      return
+    }
+    // An existing key is updated in place. Deleting and re-adding it would be simpler, but V8
+    // makes a large Map pay O(n) for each delete-and-re-add of the same key, and a model's token
+    // is rewritten on every write to that model.
+    if (previous !== undefined) this.bytesUsed -= previous.size
     this.slots.set(key, slot)
     this.bytesUsed += slot.size
     this.evict()

@@ -1,5 +1,5 @@
 // The embedded key-value store: in process, with expiry, bounded so that a flood of keys cannot
-// exhaust memory (the oldest entries go first).
+// exhaust memory (the keys first written longest ago go first).
 import type { KvStore } from './kv-store.js'
 
 interface Slot {
@@ -21,7 +21,8 @@ export function memoryKv(maxKeys: number = MEMORY_KV_MAX_KEYS): KvStore {
     return slot
   }
   const put = (key: string, json: string, ttlMs: number): void => {
-    slots.delete(key)
+    // Set in place: V8 makes a large Map pay O(n) for each delete-and-re-add of the same key, which
+    // a client writing one key over and over would turn into a slowdown for everyone.
     slots.set(key, { json, expires: Date.now() + ttlMs })
     while (slots.size > maxKeys) slots.delete(slots.keys().next().value as string)
   }
