@@ -26,7 +26,7 @@ import {
 } from 'node:fs'
 import { dirname, join, relative, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { type RedisServer, startRedisServer } from '../packages/core/src/testing/redis-server.js'
+import { type RedisServer, startRedisServer } from '../packages/fixtures/src/redis-server.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const outDir = join(root, '.doc-examples')

@@ -23,7 +23,7 @@ import {
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { type RedisServer, startRedisServer } from '../packages/core/src/testing/redis-server.js'
+import { type RedisServer, startRedisServer } from '../packages/fixtures/src/redis-server.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const bin = (name: string): string => join(root, 'node_modules/.bin', name)
@@ -155,6 +155,8 @@ async function main(): Promise<void> {
     devRange('prisma', '@prisma/client'),
     devRange('prisma', '@prisma/adapter-libsql'),
     devRange('prisma', 'prisma'),
+    devRange('testing', 'vitest'),
+    devRange('testing', 'fast-check'),
     '@types/node@^20.19.0',
   ]
   // Install scripts stay off: Prisma's would download engines, which `prisma generate` does not
@@ -432,7 +434,7 @@ console.log('prisma: generated schema models', Object.keys(garnerSchema.models).
 `,
     'types.ts': `
 import { createGarner, type Entry, type KeyStrategy, DEFAULT_KEY_STRATEGIES } from '@garner/core'
-import { describeGarnerConformance } from '@garner/core/testing'
+import { describeGarnerConformance } from '@garner/testing'
 import { garnerIdentity as expressIdentity } from '@garner/express'
 import { type GarnerEnv, garnerIdentity as honoIdentity } from '@garner/hono'
 import { garnerExtension, type RawWrites } from '@garner/prisma'

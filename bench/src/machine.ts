@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import os from 'node:os'
-import type { RedisServer } from '@garner/core/testing'
+import type { RedisServer } from '@garner/fixtures'
 
 export interface Machine {
   readonly cpu: string

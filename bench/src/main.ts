@@ -1,7 +1,7 @@
 // `pnpm bench`: measures Garner against the caches people would pick instead, prints the tables
 // and writes docs/benchmarks.md. Ratios from one run on one machine; never a CI gate.
 import { writeFile } from 'node:fs/promises'
-import type { RedisServer } from '@garner/core/testing'
+import type { RedisServer } from '@garner/fixtures'
 import { type Arm, notAllHits, prime, resetAll } from './arms.js'
 import { stopAll } from './children.js'
 import { type Comparison, compare } from './compare.js'

@@ -1,6 +1,6 @@
 // The Redis server of the Redis sections: a private redis-server on loopback (started through
 // @garner/core's testing kit), registered so that it stops with the bench whatever happens.
-import { commandCounts, type RedisServer, startRedisServer } from '@garner/core/testing'
+import { commandCounts, type RedisServer, startRedisServer } from '@garner/fixtures'
 import { track } from './children.js'
 import type { Op } from './measure.js'
 

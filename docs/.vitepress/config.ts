@@ -12,10 +12,10 @@ const apiDir = join(docsDir, 'api')
 // sub-folder per kind of declaration.
 const API_MODULES = [
   '@garner/core',
-  '@garner/core/testing',
   '@garner/express',
   '@garner/hono',
   '@garner/prisma',
+  '@garner/testing',
 ]
 const KIND_TITLES: Record<string, string> = {
   functions: 'Functions',
@@ -77,6 +77,7 @@ const guideSidebar: DefaultTheme.SidebarItem[] = [
       { text: '@garner/express', link: '/express' },
       { text: '@garner/hono', link: '/hono' },
       { text: '@garner/prisma', link: '/prisma' },
+      { text: '@garner/testing', link: '/testing' },
       { text: 'API reference', link: '/api/' },
     ],
   },
@@ -93,6 +94,7 @@ const guideSidebar: DefaultTheme.SidebarItem[] = [
   {
     text: 'Operations',
     items: [
+      { text: 'Architecture', link: '/architecture' },
       { text: 'Security', link: '/security' },
       { text: 'Benchmarks', link: '/benchmarks' },
     ],
@@ -126,6 +128,7 @@ export default defineConfig({
           { text: '@garner/express', link: '/express' },
           { text: '@garner/hono', link: '/hono' },
           { text: '@garner/prisma', link: '/prisma' },
+          { text: '@garner/testing', link: '/testing' },
         ],
       },
       { text: 'Recipes', link: '/recipes/per-user-and-role-keys', activeMatch: '^/recipes/' },

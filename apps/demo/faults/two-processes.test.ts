@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type RedisServer, startRedisServer } from '@garner/core/testing'
+import { type RedisServer, startRedisServer } from '@garner/fixtures'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type DemoProcess, report, send, sendJson, startDemoProcess } from './harness.js'
 

@@ -1,6 +1,7 @@
 // The demo end to end: real HTTP against a started server, for both frameworks and both stores
 // (a private redis-server per suite, so that the store-failure case can kill it).
-import { type RedisServer, sleep } from '@garner/core/testing'
+import type { RedisServer } from '@garner/fixtures'
+import { sleep } from '@garner/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RequestInit, sendJson as sendJsonTo, send as sendTo } from '../testing/http-client.js'
 import { startTestDemo, type TestDemo } from '../testing/test-demo.js'

@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type RedisServer, startRedisServer } from '@garner/core/testing'
+import { type RedisServer, startRedisServer } from '@garner/fixtures'
 import type { Framework } from '../src/config.js'
 import { type Demo, startDemo } from '../src/server.js'
 

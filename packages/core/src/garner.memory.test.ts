@@ -1,9 +1,7 @@
-// The core contract on the in-process store, plus what only the in-process store promises.
+// What only the in-process store promises (the core contract runs over every store in
+// @garner/fixtures).
 import { describe, expect, it, vi } from 'vitest'
 import { canonicalHashEtag, createGarner, memoryStore } from './index.js'
-import { describeGarnerConformance, memoryTarget } from './testing/index.js'
-
-describeGarnerConformance('in-process store', () => memoryTarget.open())
 
 describe('in-process store', () => {
   it('answers a hit without serializing, parsing or hashing the value', async () => {

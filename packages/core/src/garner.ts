@@ -1,17 +1,7 @@
 // The front door: createGarner(options) and the Garner instance it returns.
-import {
-  type BindingId,
-  type Bindings,
-  invalidationTokenKeys,
-  normalizeBindings,
-  normalizeId,
-  readableId,
-} from './binding.js'
-import { BoundedCache } from './bounded-cache.js'
-import { Engine, type Loader } from './engine.js'
-import { canonicalHashEtag, type ETagStrategy } from './etag.js'
+
 import { Emitter, type GarnerEvents, type GarnerListener } from './events.js'
-import type { ResponseWriter } from './http.js'
+import type { ResponseWriter } from './http/http.js'
 import {
   checkTtl,
   type EntryResult,
@@ -20,13 +10,24 @@ import {
   type IdentityOptions,
   type IdentityRuntime,
 } from './identity.js'
-import type { KeyPart } from './key.js'
-import { isKeyvLike, type KeyvLike, KeyvStoreDriver } from './keyv-store.js'
-import { MemoryStore, memoryStore } from './memory-store.js'
-import type { StoreDriver } from './store.js'
-import { StoreGuard } from './store-guard.js'
-import { DEFAULT_KEY_STRATEGIES } from './strategies/index.js'
-import type { KeyStrategy } from './strategies/key-strategy.js'
+import { BoundedCache } from './keys/bounded-cache.js'
+import type { KeyPart } from './keys/key.js'
+import { DEFAULT_KEY_STRATEGIES } from './keys/strategies/index.js'
+import type { KeyStrategy } from './keys/strategies/key-strategy.js'
+import {
+  type BindingId,
+  type Bindings,
+  invalidationTokenKeys,
+  normalizeBindings,
+  normalizeId,
+  readableId,
+} from './protocol/binding.js'
+import { Engine, type Loader } from './protocol/engine.js'
+import { canonicalHashEtag, type ETagStrategy } from './protocol/etag.js'
+import { isKeyvLike, type KeyvLike, KeyvStoreDriver } from './store/keyv-store.js'
+import { MemoryStore, memoryStore } from './store/memory-store.js'
+import type { StoreDriver } from './store/store.js'
+import { StoreGuard } from './store/store-guard.js'
 
 /** Options of {@link createGarner}. Every one has a default. */
 export interface GarnerOptions {

@@ -1,14 +1,25 @@
 // The identity chain (Garner's `garner.bind(...).key(...).options(...).fetch(...)`): an immutable
 // description of one cached value: its key parts, bindings, options and key context.
-import { type Bindings, type NormalBinding, normalizeBindings, readTokenKeys } from './binding.js'
-import type { BoundedCache } from './bounded-cache.js'
-import { CREDENTIAL_HEADERS, partitionByCredentials } from './credentials.js'
-import type { Engine, Loader, Plan } from './engine.js'
+
 import { GarnerError } from './errors.js'
-import { type HttpResult, type RespondOptions, type ResponseWriter, respond } from './http.js'
-import { encodeKey, type KeyPart, keySuffix } from './key.js'
-import type { EntryKeys } from './store.js'
-import type { KeyContext, KeyObject, KeyStrategy, RequestInfo } from './strategies/key-strategy.js'
+import { CREDENTIAL_HEADERS, partitionByCredentials } from './http/credentials.js'
+import { type HttpResult, type RespondOptions, type ResponseWriter, respond } from './http/http.js'
+import type { BoundedCache } from './keys/bounded-cache.js'
+import { encodeKey, type KeyPart, keySuffix } from './keys/key.js'
+import type {
+  KeyContext,
+  KeyObject,
+  KeyStrategy,
+  RequestInfo,
+} from './keys/strategies/key-strategy.js'
+import {
+  type Bindings,
+  type NormalBinding,
+  normalizeBindings,
+  readTokenKeys,
+} from './protocol/binding.js'
+import type { Engine, Loader, Plan } from './protocol/engine.js'
+import type { EntryKeys } from './store/store.js'
 
 /** Options of one identity (or one `garner.fetch`). */
 export interface IdentityOptions {

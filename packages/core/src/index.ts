@@ -3,20 +3,8 @@
  *
  * @module @garner/core
  */
-export type { Binding, BindingId, Bindings } from './binding.js'
-export {
-  type ConditionalHeaders,
-  etagMatches,
-  formatHttpDate,
-  hasPreconditions,
-  isNotModified,
-  parseHttpDate,
-  type Validators,
-} from './conditional.js'
-export { CREDENTIAL_HEADERS } from './credentials.js'
-export type { Loader } from './engine.js'
+
 export { GarnerError, type GarnerErrorCode, isGarnerError } from './errors.js'
-export { bodyHashEtag, canonicalHashEtag, type ETagInput, type ETagStrategy } from './etag.js'
 export type { GarnerEvents, GarnerListener, InvalidatedId, MissReason } from './events.js'
 export {
   createGarner,
@@ -28,6 +16,16 @@ export {
   type GarnerOptions,
 } from './garner.js'
 export {
+  type ConditionalHeaders,
+  etagMatches,
+  formatHttpDate,
+  hasPreconditions,
+  isNotModified,
+  parseHttpDate,
+  type Validators,
+} from './http/conditional.js'
+export { CREDENTIAL_HEADERS } from './http/credentials.js'
+export {
   CACHE_BUST_HEADERS,
   CACHEABLE_METHODS,
   DEFAULT_CACHE_CONTROL,
@@ -37,17 +35,9 @@ export {
   JSON_CONTENT_TYPE,
   type RespondOptions,
   type ResponseWriter,
-} from './http.js'
+} from './http/http.js'
 export type { Entry, EntryResult, Identity, IdentityOptions } from './identity.js'
-export { encodeKey, type KeyPart, MAX_PLAIN_KEY_LENGTH } from './key.js'
-export type { KeyvLike } from './keyv-store.js'
-export {
-  DEFAULT_MAX_BYTES,
-  DEFAULT_MAX_ENTRIES,
-  type MemoryStore,
-  type MemoryStoreOptions,
-  memoryStore,
-} from './memory-store.js'
+export { encodeKey, type KeyPart, MAX_PLAIN_KEY_LENGTH } from './keys/key.js'
 export {
   DEFAULT_KEY_STRATEGIES,
   explicitKey,
@@ -59,4 +49,20 @@ export {
   requestPath,
   requestQuery,
   version,
-} from './strategies/index.js'
+} from './keys/strategies/index.js'
+export type { Binding, BindingId, Bindings } from './protocol/binding.js'
+export type { Loader } from './protocol/engine.js'
+export {
+  bodyHashEtag,
+  canonicalHashEtag,
+  type ETagInput,
+  type ETagStrategy,
+} from './protocol/etag.js'
+export type { KeyvLike } from './store/keyv-store.js'
+export {
+  DEFAULT_MAX_BYTES,
+  DEFAULT_MAX_ENTRIES,
+  type MemoryStore,
+  type MemoryStoreOptions,
+  memoryStore,
+} from './store/memory-store.js'

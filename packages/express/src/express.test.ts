@@ -1,6 +1,7 @@
 // The shared HTTP conformance suite over real HTTP, on both stores, on Express 5 and Express 4.
 import type { AddressInfo } from 'node:net'
-import { describeHttpConformance, isCachedAnswer, type MountApp } from '@garner/core/testing'
+import { STORE_TARGETS } from '@garner/fixtures'
+import { describeHttpConformance, isCachedAnswer, type MountApp } from '@garner/testing'
 import express, { type NextFunction, type Request, type Response } from 'express'
 import express4 from 'express4'
 import { cacheBust, garnerIdentity } from './index.js'
@@ -43,5 +44,5 @@ function mountOn(createApp: typeof express): MountApp {
   }
 }
 
-describeHttpConformance('Express 5', mountOn(express))
-describeHttpConformance('Express 4', mountOn(express4))
+describeHttpConformance('Express 5', mountOn(express), STORE_TARGETS)
+describeHttpConformance('Express 4', mountOn(express4), STORE_TARGETS)

@@ -1,6 +1,7 @@
 // The shared HTTP conformance suite, on Hono 4 through @hono/node-server over real HTTP, on both stores.
 import type { AddressInfo } from 'node:net'
-import { describeHttpConformance, isCachedAnswer, type MountApp } from '@garner/core/testing'
+import { STORE_TARGETS } from '@garner/fixtures'
+import { describeHttpConformance, isCachedAnswer, type MountApp } from '@garner/testing'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
@@ -35,4 +36,4 @@ const mountHono: MountApp = async (garner, routes) => {
   }
 }
 
-describeHttpConformance('Hono 4', mountHono)
+describeHttpConformance('Hono 4', mountHono, STORE_TARGETS)

@@ -1,7 +1,8 @@
 // garnerExtension() itself: misuse is refused with a clear TypeError, and a store that cannot take
 // an invalidation never fails the write that caused it.
 import { createGarner, type GarnerEvents } from '@garner/core'
-import { counter, startRedisServer } from '@garner/core/testing'
+import { startRedisServer } from '@garner/fixtures'
+import { counter } from '@garner/testing'
 import type KeyvRedis from '@keyv/redis'
 import { createKeyv } from '@keyv/redis'
 import { PrismaLibSql } from '@prisma/adapter-libsql'

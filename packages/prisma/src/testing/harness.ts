@@ -3,7 +3,7 @@
 // caches values with real garner.fetch calls bound to rows and reports which ones went stale,
 // by counting loader runs.
 import type { Bindings, Garner } from '@garner/core'
-import { counter } from '@garner/core/testing'
+import { counter } from '@garner/testing'
 import { PrismaLibSql } from '@prisma/adapter-libsql'
 import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest'
 import { type GarnerExtensionOptions, garnerExtension } from '../index.js'

@@ -1,7 +1,7 @@
 // The two stores every @garner/prisma test runs against: Garner's in-process store, and Redis
 // through @keyv/redis (REDIS_URL when set, otherwise a redis-server of the test file's own).
 import { createGarner, type Garner } from '@garner/core'
-import { redisForTests } from '@garner/core/testing'
+import { redisForTests } from '@garner/fixtures'
 import type KeyvRedis from '@keyv/redis'
 import { createKeyv } from '@keyv/redis'
 

@@ -1,37 +1,28 @@
 // The core contract as one suite, run against every store (the in-process store, Redis through
 // Keyv, and any store a user wants to check), the way keyv's adapters share one test suite.
+import type { Garner, GarnerEvents } from '@garner/core'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { GarnerEvents } from '../events.js'
-import type { Garner, GarnerOptions } from '../garner.js'
 import { deferred, sleep } from './deferred.js'
-
-/** What the suite needs from a store under test. */
-export interface ConformanceTarget {
-  /** Creates a Garner on the store under test. Each call gets a namespace of its own. */
-  garner(options?: Omit<GarnerOptions, 'store' | 'namespace'>): Garner
-  /** Releases the store (closes connections, stops servers). */
-  close?(): Promise<void>
-}
+import type { OpenStore, TestGarnerOptions } from './store-target.js'
 
 /**
  * Registers the core conformance suite. `setup` runs once before the suite (start a server,
- * open a connection) and returns the target.
+ * open a connection) and returns the opened store (see {@link storeTarget}).
  */
 export function describeGarnerConformance(
   name: string,
-  setup: () => Promise<ConformanceTarget> | ConformanceTarget,
+  setup: () => Promise<OpenStore> | OpenStore,
 ): void {
   describe(`Garner core conformance: ${name}`, () => {
-    let target: ConformanceTarget
+    let target: OpenStore
     beforeAll(async () => {
       target = await setup()
     })
     afterAll(async () => {
       await target?.close?.()
     })
-    const garner = (options?: Omit<GarnerOptions, 'store' | 'namespace'>): Garner =>
-      target.garner(options)
+    const garner = (options?: TestGarnerOptions): Garner => target.garner(options)
 
     describe('fetch', () => {
       it('runs the loader on a miss and answers the next fetch from the cache', async () => {

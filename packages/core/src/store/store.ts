@@ -1,7 +1,7 @@
 // The contract between Garner's protocol and a storage backend. Two drivers implement it: the
 // bounded in-process store, and any Keyv instance (Redis through @keyv/redis, …).
-import type { GarnerError } from './errors.js'
-import type { ValuePath } from './value.js'
+import type { GarnerError } from '../errors.js'
+import type { ValuePath } from '../protocol/value.js'
 
 /** What Garner keeps about a cached value besides the value: all a 304 needs. */
 export interface EntryMeta {

@@ -1,7 +1,8 @@
 // How cached values are stored: as JSON text (which is also the HTTP body) plus the paths of the
 // Dates in it, so that Dates come back as Dates. Anything JSON would silently change is refused.
-import { childPath, describe, isPlainObject } from './canonical.js'
-import { GarnerError } from './errors.js'
+
+import { GarnerError } from '../errors.js'
+import { childPath, describe, isPlainObject } from '../keys/canonical.js'
 
 /** A path from the root of a value to one of its members: object names and array indexes. */
 export type ValuePath = readonly (string | number)[]

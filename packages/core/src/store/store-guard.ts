@@ -2,7 +2,7 @@
 // store is down requests skip it at once instead of each waiting for the timeout. After a failure
 // the store is left alone for a backoff (doubling up to a cap); then one call probes it, and the
 // first success closes the circuit, so caching resumes by itself when the store comes back.
-import { GarnerError } from './errors.js'
+import { GarnerError } from '../errors.js'
 
 /** Timing of the guard, in milliseconds. */
 export interface StoreGuardOptions {

@@ -8,8 +8,8 @@
 // so `invalidate('Widget', 7)` renews ti(Widget,7) and tm(Widget), and `invalidate('Widget')`
 // renews tm(Widget) and ta(Widget): every value bound to the model or any instance goes stale,
 // and values bound to other instances stay fresh after an instance write.
-import { canonicalJson, describe, isPlainObject } from './canonical.js'
-import { storedKey } from './key.js'
+import { canonicalJson, describe, isPlainObject } from '../keys/canonical.js'
+import { storedKey } from '../keys/key.js'
 
 /** A model instance's id: a primary key value, or the fields of a composite primary key. */
 export type BindingId =

@@ -1,15 +1,16 @@
 // The HTTP side of an identity, shared by every adapter: answer a GET or HEAD from the cache with
 // 200 or 304 (RFC 9110), without running the loader on a hit and without reading the cached body
 // when the client's copy is current. Adapters only copy the result onto their response.
+
+import type { RequestInfo } from '../keys/strategies/key-strategy.js'
+import type { Engine, Loader, Plan, Resolved } from '../protocol/engine.js'
+import type { EntryMeta } from '../store/store.js'
 import {
   type ConditionalHeaders,
   formatHttpDate,
   hasPreconditions,
   isNotModified,
 } from './conditional.js'
-import type { Engine, Loader, Plan, Resolved } from './engine.js'
-import type { EntryMeta } from './store.js'
-import type { RequestInfo } from './strategies/key-strategy.js'
 
 /** The response an adapter sends: status, headers, and the JSON body (none for 304 and HEAD). */
 export interface HttpResult {

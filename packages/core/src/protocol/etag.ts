@@ -1,7 +1,8 @@
 // ETag strategies: how an entry's entity-tag is computed from its value (Garner's ETag strategies).
-import { canonicalJson } from './canonical.js'
-import { GarnerError } from './errors.js'
-import { sha256Hex128 } from './hash.js'
+
+import { GarnerError } from '../errors.js'
+import { canonicalJson } from '../keys/canonical.js'
+import { sha256Hex128 } from '../keys/hash.js'
 
 /** What an ETag strategy sees: the loader's value and its serialized JSON body. */
 export interface ETagInput {

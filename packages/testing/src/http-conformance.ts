@@ -1,12 +1,10 @@
 // The HTTP contract (cacheOr304, cache bust, safe-by-default credentials) as one suite of real
 // HTTP requests, run against every adapter on every store. An adapter's test only mounts the
 // routes below onto its framework; the cases and the loaders live here, framework-free.
+
+import type { Garner, Identity, Loader, RespondOptions } from '@garner/core'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import type { Loader } from '../engine.js'
-import type { Garner } from '../garner.js'
-import type { RespondOptions } from '../http.js'
-import type { Identity } from '../identity.js'
-import { type OpenStore, STORE_TARGETS } from './store-targets.js'
+import { memoryTarget, type OpenStore, type StoreTarget } from './store-target.js'
 
 /** What a route handler gets: the request-scoped identity, the route params and the headers. */
 export interface RouteInput<R> {
@@ -191,9 +189,16 @@ interface Answer {
   readonly body: string
 }
 
-/** Registers the HTTP conformance suite for one adapter, on the in-process store and on Redis. */
-export function describeHttpConformance(framework: string, mount: MountApp): void {
-  for (const target of STORE_TARGETS) {
+/**
+ * Registers the HTTP conformance suite for one adapter, once per store target (default: the
+ * in-process store only; pass Redis and any other store the adapter should be proven on).
+ */
+export function describeHttpConformance(
+  framework: string,
+  mount: MountApp,
+  targets: readonly StoreTarget[] = [memoryTarget],
+): void {
+  for (const target of targets) {
     describe(`HTTP conformance: ${framework} on ${target.name}`, () => {
       let store: OpenStore
       let garner: Garner
@@ -207,7 +212,7 @@ export function describeHttpConformance(framework: string, mount: MountApp): voi
       })
       afterAll(async () => {
         await app?.close()
-        await store?.close()
+        await store?.close?.()
       })
 
       async function send(

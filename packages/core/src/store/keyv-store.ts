@@ -3,8 +3,9 @@
 // parsed with a reviver, one await per row) costs more than a Redis round trip, and nobody but
 // Garner reads Garner's keys. Every protocol step is one adapter call, so one round trip on
 // adapters with getMany/setMany (MGET and MULTI on Redis).
+
+import { GarnerError } from '../errors.js'
 import { decodeBody, decodeMeta, encodeBody, encodeMeta } from './entry-codec.js'
-import { GarnerError } from './errors.js'
 import type { EntryKeys, EntryRecord, StoreDriver, StoreRead, TokenWrite } from './store.js'
 
 /** A Keyv storage adapter, as Garner uses it (`@keyv/redis`'s `KeyvRedis`, a `Map`, …). */

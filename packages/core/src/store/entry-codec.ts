@@ -1,9 +1,9 @@
 // The text form of an entry in a remote store: a small metadata record (what a 304 needs) and,
 // under its own key, the body prefixed with the ETag it belongs to. Reading validates the shape,
 // so garbage, another format or a half-written pair reads as absent instead of being served.
-import { GarnerError } from './errors.js'
+import { GarnerError } from '../errors.js'
+import type { ValuePath } from '../protocol/value.js'
 import type { EntryMeta } from './store.js'
-import type { ValuePath } from './value.js'
 
 /** Version of the metadata format; an entry of any other version reads as corrupt. */
 export const ENTRY_FORMAT = 1

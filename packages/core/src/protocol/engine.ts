@@ -7,13 +7,9 @@
 // the snapshot the new entry is stored with. An invalidation replaces tokens with fresh ones, so
 // any entry whose loader read the old tokens, even one written after the invalidation, is stale.
 import { Buffer } from 'node:buffer'
-import { invalidationTokenKeys, readableId } from './binding.js'
-import { GarnerError, isGarnerError } from './errors.js'
-import { computeEtag, type ETagStrategy } from './etag.js'
-import type { Emitter, MissReason } from './events.js'
-import { nextLastModified } from './last-modified.js'
-import { MemoryStore } from './memory-store.js'
-import { SingleFlight } from './single-flight.js'
+import { GarnerError, isGarnerError } from '../errors.js'
+import type { Emitter, MissReason } from '../events.js'
+import { MemoryStore } from '../store/memory-store.js'
 import type {
   EntryKeys,
   EntryMeta,
@@ -21,8 +17,12 @@ import type {
   StoreDriver,
   StoreRead,
   TokenWrite,
-} from './store.js'
-import { type StoreGuard, UNAVAILABLE } from './store-guard.js'
+} from '../store/store.js'
+import { type StoreGuard, UNAVAILABLE } from '../store/store-guard.js'
+import { invalidationTokenKeys, readableId } from './binding.js'
+import { computeEtag, type ETagStrategy } from './etag.js'
+import { nextLastModified } from './last-modified.js'
+import { SingleFlight } from './single-flight.js'
 import { newToken } from './token.js'
 import { deepFreeze, deserializeValue, serializeValue } from './value.js'
 

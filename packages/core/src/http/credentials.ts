@@ -1,8 +1,8 @@
 // Safe by default: a request that carries credentials is cached per credential, unless the route
 // says how responses vary between callers (a key strategy that identifies the caller) or that it
 // is public. Responses can then never cross from one user to another through a shared entry.
-import { sha256 } from './hash.js'
-import type { KeyObject, RequestInfo } from './strategies/key-strategy.js'
+import { sha256 } from '../keys/hash.js'
+import type { KeyObject, RequestInfo } from '../keys/strategies/key-strategy.js'
 
 /** The request headers that identify a caller. */
 export const CREDENTIAL_HEADERS: readonly string[] = Object.freeze(['authorization', 'cookie'])
