@@ -3,6 +3,7 @@
 import { Emitter, type GarnerEvents, type GarnerListener } from './events.js'
 import type { ResponseWriter } from './http/http.js'
 import {
+  checkContext,
   checkTtl,
   type EntryResult,
   emptyState,
@@ -17,16 +18,14 @@ import type { KeyStrategy } from './keys/strategies/key-strategy.js'
 import {
   type BindingId,
   type Bindings,
-  invalidationTokenKeys,
   normalizeBindings,
   normalizeId,
-  readableId,
 } from './protocol/binding.js'
 import { Engine, type Loader } from './protocol/engine.js'
 import { canonicalHashEtag, type ETagStrategy } from './protocol/etag.js'
 import { isKeyvLike, type KeyvLike, KeyvStoreDriver } from './store/keyv-store.js'
-import { MemoryStore, memoryStore } from './store/memory-store.js'
-import type { StoreDriver } from './store/store.js'
+import { type MemoryStore, memoryStore } from './store/memory-store.js'
+import { isStoreDriver, type StoreDriver } from './store/store.js'
 import { StoreGuard } from './store/store-guard.js'
 
 /** Options of {@link createGarner}. Every one has a default. */
@@ -90,12 +89,11 @@ export class Garner {
     this.engine = new Engine({
       namespace: this.namespace,
       driver,
-      guard:
-        driver.kind === 'memory'
-          ? undefined
-          : new StoreGuard({
-              timeout: checkTtl(options.storeTimeout ?? DEFAULT_STORE_TIMEOUT, 'storeTimeout'),
-            }),
+      guard: driver.remote
+        ? new StoreGuard({
+            timeout: checkTtl(options.storeTimeout ?? DEFAULT_STORE_TIMEOUT, 'storeTimeout'),
+          })
+        : undefined,
       emitter: this.emitter,
       etag: checkEtag(options.etag ?? canonicalHashEtag),
       tokenTtl: checkTtl(options.tokenTtl ?? DEFAULT_TOKEN_TTL, 'tokenTtl'),
@@ -144,12 +142,7 @@ export class Garner {
     context: Readonly<Record<string, unknown>> = {},
     writer?: ResponseWriter<R>,
   ): Identity<R> {
-    if ('key' in context) {
-      throw new TypeError(
-        'Garner: the context member `key` is reserved; add key parts with .key(part).',
-      )
-    }
-    return new Identity(this.runtime, emptyState(context), writer)
+    return new Identity(this.runtime, emptyState(checkContext(context)), writer)
   }
 
   /** Starts an identity bound to models or model instances. */
@@ -171,7 +164,9 @@ export class Garner {
     if (typeof model !== 'string' || model === '') {
       throw new TypeError(`Garner: invalidate() needs a model name; got ${JSON.stringify(model)}.`)
     }
-    return this.engine.invalidate(model, id === undefined ? undefined : normalizeId(id, 'id'))
+    return this.engine.invalidate([
+      id === undefined ? { model } : { model, id: normalizeId(id, 'id') },
+    ])
   }
 
   /**
@@ -179,20 +174,7 @@ export class Garner {
    * ['User', 2], 'Post'])` is `invalidate('User', 1)`, `invalidate('User', 2)`, `invalidate('Post')`.
    */
   async invalidateMany(bindings: Bindings): Promise<void> {
-    const targets = normalizeBindings(bindings)
-    const tokenKeys = new Set<string>()
-    for (const { model, id } of targets) {
-      for (const key of invalidationTokenKeys(this.namespace, model, id)) tokenKeys.add(key)
-    }
-    if (tokenKeys.size === 0) return
-    await this.engine.renew([...tokenKeys])
-    if (this.emitter.has('invalidate')) {
-      for (const { model, id } of targets)
-        this.emitter.emit(
-          'invalidate',
-          id === undefined ? { model } : { model, id: readableId(id) },
-        )
-    }
+    return this.engine.invalidate(normalizeBindings(bindings))
   }
 
   /** Listens to an event (`hit`, `miss`, `load`, `invalidate`, `error`); returns the unsubscribe function. */
@@ -229,8 +211,8 @@ export function createGarner(options?: GarnerOptions): Garner {
 
 function toDriver(store: GarnerOptions['store']): StoreDriver {
   if (store === undefined) return memoryStore()
-  if (store instanceof MemoryStore) return store
   if (isKeyvLike(store)) return new KeyvStoreDriver(store)
+  if (isStoreDriver(store)) return store
   throw new TypeError(
     'Garner: store must be a Keyv instance (for example new Keyv(new KeyvRedis(url))) or memoryStore(); ' +
       `got ${typeof store}.`,

@@ -6,6 +6,7 @@ import { CREDENTIAL_HEADERS, partitionByCredentials } from './http/credentials.j
 import { type HttpResult, type RespondOptions, type ResponseWriter, respond } from './http/http.js'
 import type { BoundedCache } from './keys/bounded-cache.js'
 import { encodeKey, type KeyPart, keySuffix } from './keys/key.js'
+import { explicitKeyText } from './keys/strategies/explicit-key.js'
 import type {
   KeyContext,
   KeyObject,
@@ -120,12 +121,7 @@ export class Identity<R = never> {
 
   /** Adds members to the key context that key strategies read (the caller's role, a tenant …). */
   context(extra: Readonly<Record<string, unknown>>): Identity<R> {
-    if ('key' in extra) {
-      throw new TypeError(
-        'Garner: the context member `key` is reserved; add key parts with .key(part).',
-      )
-    }
-    return this.with({ context: { ...this.state.context, ...extra } })
+    return this.with({ context: { ...this.state.context, ...checkContext(extra) } })
   }
 
   /** The cached value, or the loader's value stored for next time. */
@@ -229,11 +225,14 @@ export function buildPlan(runtime: IdentityRuntime, state: IdentityState): Plan 
     context.request === undefined
   ) {
     // The default pipeline without a request makes the key `{ key: parts }`: encode it
-    // directly, to the same text, without building the object.
+    // directly (explicitKeyText), to the same text, without building the object.
     const simple = typeof explicit === 'string' || typeof explicit === 'number'
     const cached = simple ? runtime.entryKeyCache.get(explicit) : undefined
     if (cached !== undefined) return { keys: cached, tokenKeys, ttl }
-    const keys = entryKeys(runtime.namespace, keySuffix(`{"key":${encodeKey(explicit, 'key')}}`))
+    const keys = entryKeys(
+      runtime.namespace,
+      keySuffix(explicitKeyText(encodeKey(explicit, 'key'))),
+    )
     if (simple) runtime.entryKeyCache.set(explicit, keys)
     return { keys, tokenKeys, ttl }
   }
@@ -322,6 +321,16 @@ export function checkTtl(ttl: number, name: string): number {
     )
   }
   return ttl
+}
+
+/** Refuses the reserved context member `key` (explicit key parts go through `.key(part)`). */
+export function checkContext<C extends Readonly<Record<string, unknown>>>(context: C): C {
+  if ('key' in context) {
+    throw new TypeError(
+      'Garner: the context member `key` is reserved; add key parts with .key(part).',
+    )
+  }
+  return context
 }
 
 function checkLoader<T>(loader: Loader<T>): Loader<T> {

@@ -36,6 +36,7 @@ export {
   type RespondOptions,
   type ResponseWriter,
 } from './http/http.js'
+export { type RequestTarget, splitRequestTarget } from './http/request-target.js'
 export type { Entry, EntryResult, Identity, IdentityOptions } from './identity.js'
 export { encodeKey, type KeyPart, MAX_PLAIN_KEY_LENGTH } from './keys/key.js'
 export {

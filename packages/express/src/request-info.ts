@@ -1,5 +1,5 @@
 // Maps an Express request onto the RequestInfo that Garner's key strategies read.
-import type { RequestInfo } from '@garner/core'
+import { type RequestInfo, splitRequestTarget } from '@garner/core'
 import type { Request } from 'express'
 
 /**
@@ -7,15 +7,11 @@ import type { Request } from 'express'
  * received (still percent-encoded), so routers mounted under different prefixes never share keys.
  */
 export function requestInfo(req: Request): RequestInfo {
-  const url = req.originalUrl
-  const queryStart = url.indexOf('?')
-  const hashStart = url.indexOf('#')
-  const pathEnd = queryStart >= 0 ? queryStart : hashStart >= 0 ? hashStart : url.length
-  const queryEnd = hashStart > queryStart ? hashStart : url.length
+  const { path, query } = splitRequestTarget(req.originalUrl)
   return {
     method: req.method,
-    path: url.slice(0, pathEnd),
-    query: queryStart >= 0 ? url.slice(queryStart + 1, queryEnd) : '',
+    path,
+    query,
     header: (name) => {
       const value = req.headers[name.toLowerCase()]
       return Array.isArray(value) ? value.join(', ') : value

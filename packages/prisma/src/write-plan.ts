@@ -17,8 +17,20 @@ import { type ModelSchema, modelSchema } from './schema.js'
 /** The targets of a write, given its result. */
 export type WritePlan = (result: unknown) => InvalidationTargets
 
+/** Prisma's model operations that write. */
+export type WriteOperation =
+  | 'create'
+  | 'createMany'
+  | 'createManyAndReturn'
+  | 'update'
+  | 'updateMany'
+  | 'updateManyAndReturn'
+  | 'upsert'
+  | 'delete'
+  | 'deleteMany'
+
 /** Prisma's model operations that write. Every other operation reads and passes through. */
-export const WRITE_OPERATIONS: readonly string[] = [
+export const WRITE_OPERATIONS: readonly WriteOperation[] = [
   'create',
   'createMany',
   'createManyAndReturn',
@@ -37,7 +49,7 @@ export function planWrite(
   operation: string,
   args: unknown,
 ): WritePlan | undefined {
-  if (!WRITE_OPERATIONS.includes(operation)) return undefined
+  if (!isWriteOperation(operation)) return undefined
   const model = modelSchema(context.schema, modelName)
   const { exactText } = context
   const data = member(args, 'data')
@@ -102,11 +114,21 @@ export function planWrite(
       return complete((row, targets) => {
         targets.instance(modelName, idFromRow(model, row) ?? idFromWhere(model, where, exactText))
       })
-    default:
-      // deleteMany
+    case 'deleteMany':
       addDeleteEffects(model, known)
       return complete((_, targets) => targets.model(modelName), countsNone)
+    default:
+      // A new write operation must be planned here: the compiler says so (operation is never).
+      return unplanned(operation)
   }
+}
+
+function isWriteOperation(operation: string): operation is WriteOperation {
+  return (WRITE_OPERATIONS as readonly string[]).includes(operation)
+}
+
+function unplanned(operation: never): never {
+  throw new Error(`@garner/prisma has no invalidation plan for ${String(operation)}.`)
 }
 
 // Adds an update's nested writes and key-update effects; returns whether it may change the key.

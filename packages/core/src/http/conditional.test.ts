@@ -28,6 +28,13 @@ describe('etagMatches (weak comparison)', () => {
     expect(etagMatches('"unterminated', etag)).toBe(false)
   })
 
+  it('treats * as a match only when it is the whole field value (RFC 9110 §13.1.2)', () => {
+    expect(etagMatches(' * ', etag)).toBe(true)
+    expect(etagMatches('"x", *', etag)).toBe(false)
+    expect(etagMatches('*, "x"', etag)).toBe(false)
+    expect(etagMatches('*, "3f9a"', etag)).toBe(true)
+  })
+
   it('never throws, whatever the header (property)', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 200 }), (header) => {

@@ -45,13 +45,15 @@ function nonEmpty(value: string | undefined): value is string {
 }
 
 /**
- * Weak comparison of an If-None-Match value against a quoted ETag: `*` matches anything, and
- * `W/"x"` matches `"x"`. Unquoted members are compared leniently as if quoted.
+ * Weak comparison of an If-None-Match value against a quoted ETag: `W/"x"` matches `"x"`, and
+ * unquoted members are compared leniently as if quoted. `*` matches anything only as the whole
+ * field value (RFC 9110 §13.1.2); inside a list it is not an entity-tag and matches nothing.
  */
 export function etagMatches(ifNoneMatch: string, etag: string): boolean {
+  if (ifNoneMatch.trim() === '*') return true
   const target = stripWeak(etag)
   for (const member of entityTags(ifNoneMatch)) {
-    if (member === '*') return true
+    if (member === '*') continue
     const tag = stripWeak(member)
     if (tag === target || (!tag.startsWith('"') && `"${tag}"` === target)) return true
   }

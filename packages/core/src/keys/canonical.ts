@@ -9,7 +9,8 @@
 /** Called when a value cannot be encoded; it must throw. */
 export type Unsupported = (path: string, what: string) => never
 
-const MAX_DEPTH = 200
+/** How deeply keys and values may nest: deeper ones are refused (and cycles with them). */
+export const MAX_DEPTH = 200
 
 /** Encodes `value` canonically, calling `fail` with the path of the first unsupported part. */
 export function canonicalJson(value: unknown, fail: Unsupported, path = 'key'): string {

@@ -9,7 +9,6 @@
 import { Buffer } from 'node:buffer'
 import { GarnerError, isGarnerError } from '../errors.js'
 import type { Emitter, MissReason } from '../events.js'
-import { MemoryStore } from '../store/memory-store.js'
 import type {
   EntryKeys,
   EntryMeta,
@@ -18,8 +17,8 @@ import type {
   StoreRead,
   TokenWrite,
 } from '../store/store.js'
-import { type StoreGuard, UNAVAILABLE } from '../store/store-guard.js'
-import { invalidationTokenKeys, readableId } from './binding.js'
+import { asStoreError, type StoreGuard, UNAVAILABLE } from '../store/store-guard.js'
+import { invalidationTokenKeys, type NormalBinding, readableId } from './binding.js'
 import { computeEtag, type ETagStrategy } from './etag.js'
 import { nextLastModified } from './last-modified.js'
 import { SingleFlight } from './single-flight.js'
@@ -50,6 +49,11 @@ type Snapshot = { readonly ok: true; readonly read: StoreRead } | { readonly ok:
 
 const UNREADABLE: Snapshot = { ok: false }
 
+/** What a store call that failed answers (the failure has been reported). */
+const FAILED: unique symbol = Symbol('failed')
+
+type Operation = 'read' | 'write' | 'invalidate'
+
 export interface EngineOptions {
   readonly namespace: string
   readonly driver: StoreDriver
@@ -71,13 +75,13 @@ export class Engine {
   constructor(private readonly options: EngineOptions) {}
 
   /**
-   * A hit answered synchronously, when the store is the in-process one and holds a fresh entry
-   * for `plan`; `undefined` otherwise (then {@link value} does the full read).
+   * A hit answered synchronously, when the store can read from process memory and holds a fresh
+   * entry for `plan`; `undefined` otherwise (then {@link value} does the full read).
    */
   hitNow(plan: Plan): Resolved | undefined {
     const { driver, emitter } = this.options
-    if (!(driver instanceof MemoryStore)) return undefined
-    const read = driver.readNow(plan.keys, plan.tokenKeys)
+    const read = driver.readNow?.(plan.keys, plan.tokenKeys)
+    if (read === undefined) return undefined
     const meta = read.meta
     if (meta === undefined || !sameTokens(meta.tokens, read.tokens)) return undefined
     if (emitter.has('hit')) emitter.emit('hit', { key: plan.keys.entry })
@@ -131,28 +135,39 @@ export class Engine {
     resolved: Resolved,
   ): Promise<Resolved | undefined> {
     if (resolved.body !== undefined) return resolved
-    let body: string | undefined
-    try {
-      body = await this.guarded(() => this.options.driver.readBody(plan.keys, resolved.meta.etag))
-    } catch (error) {
-      if (error !== UNAVAILABLE) this.report('read', error, plan.keys.body)
-    }
-    return body === undefined ? this.resolve(plan, loader, true) : { ...resolved, body }
+    const body = await this.attempt(
+      () => this.options.driver.readBody(plan.keys, resolved.meta.etag),
+      'read',
+      plan.keys.body,
+    )
+    return body === FAILED || body === undefined
+      ? this.resolve(plan, loader, true)
+      : { ...resolved, body }
   }
 
-  /** Renews the tokens `invalidate(model, id)` names; queues them when the store cannot take it. */
-  async invalidate(model: string, id: string | undefined): Promise<void> {
-    await this.renew(invalidationTokenKeys(this.options.namespace, model, id))
-    const { emitter } = this.options
-    if (emitter.has('invalidate'))
+  /**
+   * Invalidates models and instances (`{ model }` or `{ model, id }`): renews every token they
+   * name in one round trip, then emits one `invalidate` event per target.
+   */
+  async invalidate(targets: readonly NormalBinding[]): Promise<void> {
+    const { namespace, emitter } = this.options
+    const tokenKeys = new Set<string>()
+    for (const { model, id } of targets) {
+      for (const key of invalidationTokenKeys(namespace, model, id)) tokenKeys.add(key)
+    }
+    if (tokenKeys.size === 0) return
+    await this.renew([...tokenKeys])
+    if (!emitter.has('invalidate')) return
+    for (const { model, id } of targets) {
       emitter.emit('invalidate', id === undefined ? { model } : { model, id: readableId(id) })
+    }
   }
 
   /**
    * Replaces the given tokens with fresh ones in one round trip. When the store cannot take the
    * write, the keys are queued: values bound to them bypass the store until a retry lands.
    */
-  async renew(tokenKeys: readonly string[]): Promise<void> {
+  private async renew(tokenKeys: readonly string[]): Promise<void> {
     if (this.pending.size > 0) await this.flushPending()
     const written = await this.writeTokens(
       tokenKeys.map((key) => [key, newToken()] as const),
@@ -183,7 +198,7 @@ export class Engine {
         this.report('read', error, plan.keys.entry)
         return absentSnapshot(plan)
       }
-      if (error !== UNAVAILABLE) this.report('read', error, plan.keys.entry)
+      this.report('read', error, plan.keys.entry)
       return UNREADABLE
     }
   }
@@ -244,26 +259,25 @@ export class Engine {
       value: deepFreeze(deserializeValue(body, dates)),
     }
     if (cacheable) {
-      try {
-        await this.guarded(() => this.options.driver.write(plan.keys, record, plan.ttl))
-      } catch (error) {
-        if (error !== UNAVAILABLE) this.report('write', error, plan.keys.entry)
-      }
+      await this.attempt(
+        () => this.options.driver.write(plan.keys, record, plan.ttl),
+        'write',
+        plan.keys.entry,
+      )
     }
     return { hit: false, meta: record, body, value: record.value, hasValue: true }
   }
 
   /** The current tokens of `plan`'s bindings; `undefined` when they cannot all be read. */
   private async readTokens(plan: Plan): Promise<readonly string[] | undefined> {
-    try {
-      const read = await this.guarded(() =>
-        this.options.driver.read(plan.keys, plan.tokenKeys, false),
-      )
-      return read.tokens.includes(undefined) ? undefined : (read.tokens as string[])
-    } catch (error) {
-      if (error !== UNAVAILABLE) this.report('read', error, plan.keys.entry)
-      return undefined
-    }
+    const read = await this.attempt(
+      () => this.options.driver.read(plan.keys, plan.tokenKeys, false),
+      'read',
+      plan.keys.entry,
+    )
+    return read === FAILED || read.tokens.includes(undefined)
+      ? undefined
+      : (read.tokens as string[])
   }
 
   private async writeTokens(
@@ -271,13 +285,12 @@ export class Engine {
     operation: 'write' | 'invalidate',
   ): Promise<boolean> {
     if (tokens.length === 0) return true
-    try {
-      await this.guarded(() => this.options.driver.writeTokens(tokens, this.options.tokenTtl))
-      return true
-    } catch (error) {
-      if (error !== UNAVAILABLE) this.report(operation, error, tokens[0]![0])
-      return false
-    }
+    const written = await this.attempt(
+      () => this.options.driver.writeTokens(tokens, this.options.tokenTtl),
+      operation,
+      tokens[0]![0],
+    )
+    return written !== FAILED
   }
 
   /** Retries queued invalidations; concurrent callers share one attempt. */
@@ -301,21 +314,26 @@ export class Engine {
     return this.flushing
   }
 
-  private guarded<T>(operation: () => Promise<T>): Promise<T> {
+  /** Runs one store call (guarded for remote stores); a failure is reported and answers FAILED. */
+  private async attempt<T>(
+    call: () => Promise<T>,
+    operation: Operation,
+    key: string,
+  ): Promise<T | typeof FAILED> {
     const { guard } = this.options
-    return guard === undefined ? operation() : guard.call(operation)
+    try {
+      return await (guard === undefined ? call() : guard.call(call))
+    } catch (error) {
+      this.report(operation, error, key)
+      return FAILED
+    }
   }
 
-  private report(operation: 'read' | 'write' | 'invalidate', error: unknown, key: string): void {
+  /** Emits a store failure on `error`; the breaker's refusals were reported when it opened. */
+  private report(operation: Operation, error: unknown, key: string): void {
     const { emitter } = this.options
-    if (!emitter.has('error')) return
-    const garnerError =
-      error instanceof GarnerError
-        ? error
-        : new GarnerError('GARNER_STORE_ERROR', `Garner's store failed: ${String(error)}`, {
-            cause: error,
-          })
-    emitter.emit('error', { error: garnerError, operation, key })
+    if (error === UNAVAILABLE || !emitter.has('error')) return
+    emitter.emit('error', { error: asStoreError(error), operation, key })
   }
 }
 

@@ -2,7 +2,7 @@
 // Dates in it, so that Dates come back as Dates. Anything JSON would silently change is refused.
 
 import { GarnerError } from '../errors.js'
-import { childPath, describe, isPlainObject } from '../keys/canonical.js'
+import { childPath, describe, isPlainObject, MAX_DEPTH } from '../keys/canonical.js'
 
 /** A path from the root of a value to one of its members: object names and array indexes. */
 export type ValuePath = readonly (string | number)[]
@@ -14,8 +14,6 @@ export interface SerializedValue {
   /** Paths of the Dates in the value, so that reading it back restores them; empty when none. */
   readonly dates: readonly ValuePath[]
 }
-
-const MAX_DEPTH = 200
 
 /**
  * Serializes a loader's value for the store. Accepts what JSON round-trips exactly, plus Dates:

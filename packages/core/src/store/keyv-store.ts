@@ -43,6 +43,7 @@ export function isKeyvLike(value: unknown): value is KeyvLike {
 
 export class KeyvStoreDriver implements StoreDriver {
   readonly kind = 'keyv' as const
+  readonly remote = true
   private readonly adapter: KeyvStorageAdapter
   private readonly prefix: string
   // Keyv adapters often report a failure as an 'error' event and answer as if the key were

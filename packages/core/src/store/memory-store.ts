@@ -31,6 +31,7 @@ interface Slot {
 /** The bounded in-process store. Create one with {@link memoryStore}. */
 export class MemoryStore implements StoreDriver {
   readonly kind = 'memory' as const
+  readonly remote = false
   readonly maxEntries: number
   readonly maxBytes: number
   private readonly slots = new Map<string, Slot>()

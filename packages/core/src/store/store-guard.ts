@@ -57,14 +57,7 @@ export class StoreGuard {
       this.failures += 1
       const backoff = Math.min(this.maxBackoff, this.minBackoff * 2 ** (this.failures - 1))
       this.retryAt = Date.now() + backoff
-      throw error instanceof GarnerError
-        ? error
-        : new GarnerError(
-            'GARNER_STORE_ERROR',
-            `Garner's store failed: ${messageOf(error)}. Garner answered from the loader and will ` +
-              'retry the store shortly.',
-            { cause: error },
-          )
+      throw asStoreError(error)
     } finally {
       if (probe) this.probing = false
     }
@@ -93,6 +86,17 @@ function withTimeout<T>(promise: Promise<T>, timeout: number): Promise<T> {
   // The store call may still settle after the timeout; nobody awaits it then.
   promise.catch(() => {})
   return Promise.race([promise, timedOut]).finally(() => clearTimeout(timer))
+}
+
+/** `error` as a `GarnerError`: a store's own error is wrapped as `GARNER_STORE_ERROR`. */
+export function asStoreError(error: unknown): GarnerError {
+  if (error instanceof GarnerError) return error
+  return new GarnerError(
+    'GARNER_STORE_ERROR',
+    `Garner's store failed: ${messageOf(error)}. Garner answered from the loader and will ` +
+      'retry the store shortly.',
+    { cause: error },
+  )
 }
 
 function messageOf(error: unknown): string {

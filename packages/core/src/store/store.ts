@@ -1,5 +1,5 @@
-// The contract between Garner's protocol and a storage backend. Two drivers implement it: the
-// bounded in-process store, and any Keyv instance (Redis through @keyv/redis, …).
+// The contract between Garner's protocol and a storage backend. Drivers implement it: the bounded
+// in-process store, and any Keyv instance (Redis through @keyv/redis, …).
 import type { GarnerError } from '../errors.js'
 import type { ValuePath } from '../protocol/value.js'
 
@@ -47,10 +47,25 @@ export interface StoreRead {
 /** A token key and the generation token to store under it. */
 export type TokenWrite = readonly [key: string, token: string]
 
-/** A storage backend as Garner's protocol uses it. Every method is at most one round trip. */
+/**
+ * A storage backend as Garner's protocol uses it. Every method is at most one round trip. The
+ * engine never asks which store it has: what differs between stores is said here, as
+ * capabilities (`remote`, `readNow`).
+ */
 export interface StoreDriver {
-  /** `memory` for the in-process store, `keyv` for a Keyv instance. */
+  /** A label for users (`garner.storeKind`); behaviour never depends on it. */
   readonly kind: 'memory' | 'keyv'
+  /**
+   * True when calls leave the process: the engine then puts a timeout and a circuit breaker
+   * around every call, and queues invalidations that could not land.
+   */
+  readonly remote: boolean
+  /**
+   * The same read as {@link read}, answered synchronously from process memory (no body is needed:
+   * stores that offer this keep decoded values); `undefined` when only a round trip can answer.
+   * Optional: the engine's synchronous hit path uses it when present.
+   */
+  readNow?(keys: EntryKeys, tokenKeys: readonly string[]): StoreRead | undefined
   /** Reads the entry's metadata (and body when `withBody`) together with the tokens. */
   read(keys: EntryKeys, tokenKeys: readonly string[], withBody: boolean): Promise<StoreRead>
   /** Reads the body alone; `undefined` when it is gone or belongs to another version than `etag`. */
@@ -59,4 +74,18 @@ export interface StoreDriver {
   write(keys: EntryKeys, record: EntryRecord, ttl: number | undefined): Promise<void>
   /** Writes generation tokens. */
   writeTokens(tokens: readonly TokenWrite[], ttl: number | undefined): Promise<void>
+}
+
+/** True when `value` implements {@link StoreDriver} (a store Garner can use without wrapping). */
+export function isStoreDriver(value: unknown): value is StoreDriver {
+  const candidate = value as Partial<StoreDriver> | null
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.remote === 'boolean' &&
+    typeof candidate.read === 'function' &&
+    typeof candidate.readBody === 'function' &&
+    typeof candidate.write === 'function' &&
+    typeof candidate.writeTokens === 'function'
+  )
 }

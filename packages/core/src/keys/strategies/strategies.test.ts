@@ -1,4 +1,7 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { encodeKey, type KeyPart } from '../key.js'
+import { explicitKeyText } from './explicit-key.js'
 import {
   DEFAULT_KEY_STRATEGIES,
   explicitKey,
@@ -53,5 +56,27 @@ describe('built-in key strategies', () => {
       version: '3',
     })
     expect(explicitKey.apply({}, {})).toEqual({})
+  })
+})
+
+describe('explicitKeyText', () => {
+  it('is the text of the key the explicitKey strategy builds, for every key part', () => {
+    const part: fc.Arbitrary<KeyPart> = fc.letrec<{ part: KeyPart }>((tie) => ({
+      part: fc.oneof(
+        { depthSize: 'small' },
+        fc.string(),
+        fc.integer(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(tie('part'), { maxLength: 3 }),
+        fc.dictionary(fc.string(), tie('part'), { maxKeys: 3 }),
+      ),
+    })).part
+    fc.assert(
+      fc.property(part, (value) => {
+        const built = explicitKey.apply({}, { key: value })
+        expect(explicitKeyText(encodeKey(value, 'key'))).toBe(encodeKey(built, ''))
+      }),
+    )
   })
 })
