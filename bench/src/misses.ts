@@ -1,19 +1,17 @@
 // Section 3a: the miss path (a key never seen before: look up, run the loader, store) and the
 // cost of an invalidation, in process and on Redis. Every miss arm uses a new key per operation.
-import { type CacheEntry, cachified } from '@epic-web/cachified'
 import { createGarner, memoryStore } from '@garner/core'
 import { createKeyv } from '@keyv/redis'
 import { BentoCache, bentostore } from 'bentocache'
 import { memoryDriver } from 'bentocache/drivers/memory'
-import { createCache } from 'cache-manager'
-import { Cacheable } from 'cacheable'
 import type Keyv from 'keyv'
+import { anchorArms } from './anchors.js'
 import type { Arm, ArmSet } from './arms.js'
 import { countingLoader, VALUE } from './fixture.js'
 import { databaseUrl } from './redis-server.js'
 
-/** Logical databases of the miss and invalidation arms (the hit arms use 0 … 6). */
-const DB = { raw: 7, cacheManager: 8, cacheable: 9, cachified: 10, garner: 11, invalidate: 12 }
+/** Logical databases of the miss and invalidation arms (the hit arms use 0 … 7, the stampede 13). */
+const DB = { raw: 7, anchors: 8, garner: 12, invalidate: 14 }
 
 /** A fresh key per call, distinct per arm. */
 function keys(prefix: string): () => string {
@@ -43,53 +41,8 @@ export function inProcessMissArms(): ArmSet {
     reset: () => map.clear(),
   })
 
-  const cacheManager = createCache()
-  const cmKey = keys('cm')
-  const cmLoad = countingLoader(VALUE)
-  arms.push({
-    name: 'cache-manager wrap',
-    role: 'anchor',
-    op: () => cacheManager.wrap(cmKey(), () => cmLoad()),
-    reset: () => cacheManager.clear(),
-  })
-
-  const cacheable = new Cacheable()
-  const cacheableKey = keys('cacheable')
-  const cacheableLoad = countingLoader(VALUE)
-  arms.push({
-    name: 'cacheable getOrSet',
-    role: 'anchor',
-    op: () => cacheable.getOrSet(cacheableKey(), () => cacheableLoad()),
-    reset: () => cacheable.clear(),
-  })
-
-  const bento = new BentoCache({
-    default: 'memory',
-    stores: { memory: bentostore().useL1Layer(memoryDriver({ maxItems: 10_000 })) },
-  })
-  const bentoKey = keys('bento')
-  const bentoLoad = countingLoader(VALUE)
-  arms.push({
-    name: 'bentocache getOrSet',
-    role: 'anchor',
-    op: () => bento.getOrSet({ key: bentoKey(), factory: () => bentoLoad() }),
-    reset: () => bento.clear(),
-  })
-
-  const cachifiedCache = new Map<string, CacheEntry>()
-  const cachifiedKey = keys('cachified')
-  const cachifiedLoad = countingLoader(VALUE)
-  arms.push({
-    name: 'cachified',
-    role: 'anchor',
-    op: () =>
-      cachified({
-        cache: cachifiedCache,
-        key: cachifiedKey(),
-        getFreshValue: () => cachifiedLoad(),
-      }),
-    reset: () => cachifiedCache.clear(),
-  })
+  const anchors = anchorArms('miss', () => undefined, keys('anchor'))
+  arms.push(...anchors.map(({ arm }) => arm))
 
   // The default store (memoryStore() with its default bounds), passed in to be cleared.
   const store = memoryStore()
@@ -106,8 +59,7 @@ export function inProcessMissArms(): ArmSet {
   return {
     arms,
     close: async () => {
-      await cacheManager.disconnect()
-      await bento.disconnectAll()
+      await Promise.all(anchors.map(({ anchor }) => anchor.close()))
     },
   }
 }
@@ -139,37 +91,11 @@ export function redisMissArms(url: string): ArmSet {
     },
   })
 
-  const cacheManager = createCache({ stores: [keyvOn(DB.cacheManager)] })
-  const cmKey = keys('cm')
-  const cmLoad = countingLoader(VALUE)
-  arms.push({
-    name: 'cache-manager wrap',
-    role: 'anchor',
-    op: () => cacheManager.wrap(cmKey(), () => cmLoad()),
-  })
-
-  const cacheable = new Cacheable({ primary: keyvOn(DB.cacheable) })
-  const cacheableKey = keys('cacheable')
-  const cacheableLoad = countingLoader(VALUE)
-  arms.push({
-    name: 'cacheable getOrSet',
-    role: 'anchor',
-    op: () => cacheable.getOrSet(cacheableKey(), () => cacheableLoad()),
-  })
-
-  const cachifiedCache: Keyv<CacheEntry> = keyvOn(DB.cachified)
-  const cachifiedKey = keys('cachified')
-  const cachifiedLoad = countingLoader(VALUE)
-  arms.push({
-    name: 'cachified',
-    role: 'anchor',
-    op: () =>
-      cachified({
-        cache: cachifiedCache,
-        key: cachifiedKey(),
-        getFreshValue: () => cachifiedLoad(),
-      }),
-  })
+  arms.push(
+    ...anchorArms('miss', (index) => keyvOn(DB.anchors + index), keys('anchor')).map(
+      ({ arm }) => arm,
+    ),
+  )
 
   const garner = createGarner({ store: keyvOn(DB.garner) })
   const garnerKey = keys('garner')

@@ -473,15 +473,6 @@ function profileFacts(results: BenchResults): string[] {
             `(${times(hit.vsConstant)} ÷ (1 − ${garnerShare(evidence).toFixed(0)}%)): the rest of the gap is the framework's and Node's work for this route.`,
         )
       }
-      const put = profile.top.find(
-        (frame) => frame.name === 'put' && frame.location.includes('memory-store'),
-      )
-      if (put !== undefined && put.busyPercent >= 30) {
-        facts.push(
-          `  The in-process store's \`put\` alone is ${put.busyPercent.toFixed(0)}% of the busy time: a regression in ` +
-            'packages/core/src/memory-store.ts (it should cost a Map write and an occasional eviction step).',
-        )
-      }
     }
   }
   return facts.length === 0 ? [] : ['What the profiles below show:', '', ...facts]
