@@ -32,9 +32,10 @@ import { StoreGuard } from './store/store-guard.js'
 export interface GarnerOptions {
   /**
    * Where entries live: a Keyv instance (`new Keyv(new KeyvRedis(url))` for Redis, any Keyv
-   * adapter), or a {@link memoryStore}. Default: a bounded in-process store.
+   * adapter), a {@link memoryStore}, or your own {@link StoreDriver}. Default: a bounded
+   * in-process store.
    */
-  readonly store?: KeyvLike | MemoryStore
+  readonly store?: KeyvLike | MemoryStore | StoreDriver
   /** Prefix of every stored key. Default `'garner'`. */
   readonly namespace?: string
   /** Default time to live of entries, in milliseconds. Default: none (entries live until evicted or invalidated). */
@@ -214,7 +215,7 @@ function toDriver(store: GarnerOptions['store']): StoreDriver {
   if (isKeyvLike(store)) return new KeyvStoreDriver(store)
   if (isStoreDriver(store)) return store
   throw new TypeError(
-    'Garner: store must be a Keyv instance (for example new Keyv(new KeyvRedis(url))) or memoryStore(); ' +
+    'Garner: store must be a Keyv instance (for example new Keyv(new KeyvRedis(url))), memoryStore() or a StoreDriver; ' +
       `got ${typeof store}.`,
   )
 }

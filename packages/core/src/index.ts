@@ -67,3 +67,11 @@ export {
   type MemoryStoreOptions,
   memoryStore,
 } from './store/memory-store.js'
+export type {
+  EntryKeys,
+  EntryMeta,
+  EntryRecord,
+  StoreDriver,
+  StoreRead,
+  TokenWrite,
+} from './store/store.js'
