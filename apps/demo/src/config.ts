@@ -30,10 +30,11 @@ export const DEFAULT_DATABASE_URL = 'file:./data/demo.db'
 
 /** Reads the configuration; throws an Error that says which variable is wrong and how. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
-  const framework = (env.DEMO_FRAMEWORK ?? 'hono') as Framework
-  if (!FRAMEWORKS.includes(framework)) {
-    const names = FRAMEWORKS.map((name) => `"${name}"`).join(', ')
-    throw new Error(`DEMO_FRAMEWORK must be one of ${names}; got "${framework}".`)
+  const name = env.DEMO_FRAMEWORK ?? 'hono'
+  const framework = FRAMEWORKS.find((known) => known === name)
+  if (framework === undefined) {
+    const names = FRAMEWORKS.map((known) => `"${known}"`).join(', ')
+    throw new Error(`DEMO_FRAMEWORK must be one of ${names}; got "${name}".`)
   }
   const databaseUrl = env.DATABASE_URL ?? DEFAULT_DATABASE_URL
   if (!databaseUrl.startsWith('file:') || databaseUrl.length === 'file:'.length) {
