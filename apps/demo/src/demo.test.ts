@@ -1,4 +1,4 @@
-// The demo end to end: real HTTP against a started server, for both frameworks and both stores
+// The demo end to end: real HTTP against a started server, for every app and both stores
 // (a private redis-server per suite, so that the store-failure case can kill it).
 import type { RedisServer } from '@garner/fixtures'
 import { sleep } from '@garner/testing'
