@@ -4,6 +4,7 @@
 // response headers. The answers are documented 4xx, never a 5xx, and the process stays up.
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { FRAMEWORKS } from '../src/apps/index.js'
 import {
   rawRequest,
   report,
@@ -16,7 +17,7 @@ import {
 
 const isServerError = (status: number): boolean => status >= 500 || status === 0
 
-describe.each(['hono', 'express'] as const)('hostile input (%s)', (framework) => {
+describe.each(FRAMEWORKS)('hostile input (%s)', (framework) => {
   let target: TestDemo
   const statuses = new StatusCounts()
 

@@ -2,6 +2,7 @@
 // restarted: cached routes keep answering from the database (no 5xx), /kv answers 503, and once
 // Redis is back caching resumes by itself.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { FRAMEWORKS } from '../src/apps/index.js'
 import {
   report,
   StatusCounts,
@@ -12,7 +13,7 @@ import {
   wait,
 } from './harness.js'
 
-describe.each(['hono', 'express'] as const)('Redis killed under load (%s)', (framework) => {
+describe.each(FRAMEWORKS)('Redis killed under load (%s)', (framework) => {
   let target: TestDemo
 
   beforeAll(async () => {

@@ -1,9 +1,9 @@
 // The demo's settings, read once from the environment, with the embedded defaults.
 import { resolve } from 'node:path'
 import { DEFAULT_MAX_ENTRIES } from '@garner/core'
+import { FRAMEWORKS, type Framework } from './apps/index.js'
 
-/** Which HTTP adapter serves the routes. */
-export type Framework = 'hono' | 'express'
+export type { Framework }
 
 export interface DemoConfig {
   /** Port to listen on; 0 picks a free one (tests). */
@@ -30,9 +30,11 @@ export const DEFAULT_DATABASE_URL = 'file:./data/demo.db'
 
 /** Reads the configuration; throws an Error that says which variable is wrong and how. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
-  const framework = env.DEMO_FRAMEWORK ?? 'hono'
-  if (framework !== 'hono' && framework !== 'express') {
-    throw new Error(`DEMO_FRAMEWORK must be "hono" or "express"; got "${framework}".`)
+  const name = env.DEMO_FRAMEWORK ?? 'hono'
+  const framework = FRAMEWORKS.find((known) => known === name)
+  if (framework === undefined) {
+    const names = FRAMEWORKS.map((known) => `"${known}"`).join(', ')
+    throw new Error(`DEMO_FRAMEWORK must be one of ${names}; got "${name}".`)
   }
   const databaseUrl = env.DATABASE_URL ?? DEFAULT_DATABASE_URL
   if (!databaseUrl.startsWith('file:') || databaseUrl.length === 'file:'.length) {

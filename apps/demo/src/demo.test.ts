@@ -1,11 +1,11 @@
-// The demo end to end: real HTTP against a started server, for both frameworks and both stores
+// The demo end to end: real HTTP against a started server, for every app and both stores
 // (a private redis-server per suite, so that the store-failure case can kill it).
 import type { RedisServer } from '@garner/fixtures'
 import { sleep } from '@garner/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RequestInit, sendJson as sendJsonTo, send as sendTo } from '../testing/http-client.js'
 import { startTestDemo, type TestDemo } from '../testing/test-demo.js'
-import type { Framework } from './config.js'
+import { FRAMEWORKS, type Framework } from './apps/index.js'
 import type { Demo } from './server.js'
 
 const BUST = 'private, max-age=0, must-revalidate'
@@ -13,12 +13,10 @@ const ADMIN = { Authorization: 'Bearer 1' } // Ada, admin (seed)
 const MEMBER = { Authorization: 'Bearer 2' } // Grace, member (seed)
 const OTHER_MEMBER = { Authorization: 'Bearer 3' } // Linus, member (seed)
 
-const matrix: [Framework, 'memory' | 'redis'][] = [
-  ['hono', 'memory'],
-  ['express', 'memory'],
-  ['hono', 'redis'],
-  ['express', 'redis'],
-]
+// Every app of src/apps/ on each store.
+const matrix: [Framework, 'memory' | 'redis'][] = (['memory', 'redis'] as const).flatMap((store) =>
+  FRAMEWORKS.map((framework): [Framework, 'memory' | 'redis'] => [framework, store]),
+)
 
 describe.each(matrix)('demo on %s with the %s store', (framework, store) => {
   let target: TestDemo

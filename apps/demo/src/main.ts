@@ -1,4 +1,5 @@
 // `pnpm demo`: starts the demo API with the settings from the environment and says how to use it.
+import { FRAMEWORKS } from './apps/index.js'
 import { readConfig } from './config.js'
 import { startDemo } from './server.js'
 
@@ -14,7 +15,7 @@ const config = (() => {
 const demo = await startDemo(config)
 const store = config.redisUrl === undefined ? 'memory (in process)' : `redis (${config.redisUrl})`
 console.log(`Garner demo listening on ${demo.url}
-  framework: ${config.framework}   (DEMO_FRAMEWORK=hono|express)
+  framework: ${config.framework}   (DEMO_FRAMEWORK=${FRAMEWORKS.join('|')})
   cache store: ${store}   (set REDIS_URL to use Redis)
   database: ${config.databaseFile}${demo.database.created ? ' (created and seeded)' : ''}
 

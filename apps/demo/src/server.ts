@@ -1,18 +1,17 @@
 // Starts the demo: the cache (in process, or Redis with REDIS_URL), the database, the key-value
-// store and the HTTP server of the chosen framework.
+// store, and the app of the chosen framework (src/apps/) on an HTTP server.
 import type { AddressInfo } from 'node:net'
 import { createGarner, type Garner, type MemoryStore, memoryStore } from '@garner/core'
-import { serve } from '@hono/node-server'
 import { createKeyv } from '@keyv/redis'
+import { APPS } from './apps/index.js'
+import { callerLookup } from './caller.js'
 import type { DemoConfig } from './config.js'
+import { demoData } from './data.js'
 import { type Database, openDatabase } from './database.js'
-import { expressApp } from './http/express.js'
-import { honoApp } from './http/hono.js'
 import { kvService } from './kv/kv-service.js'
 import type { KvStore } from './kv/kv-store.js'
 import { memoryKv } from './kv/memory-kv.js'
 import { redisKv } from './kv/redis-kv.js'
-import { demoRoutes } from './routes.js'
 import { type CacheStats, trackStats } from './stats.js'
 
 /** A running demo. */
@@ -36,19 +35,20 @@ export async function startDemo(config: DemoConfig): Promise<Demo> {
   const database = await openDatabase(config.databaseFile, garner, config.databaseLatencyMs)
   const kvStore: KvStore =
     config.redisUrl === undefined ? memoryKv() : await redisKv(config.redisUrl)
-  const routes = demoRoutes({
-    garner,
-    prisma: database.prisma,
-    kv: kvService(kvStore, config.kvTtlSeconds),
-    stats,
-    framework: config.framework,
-    store: config.redisUrl === undefined ? 'memory' : 'redis',
-  })
 
-  const server =
-    config.framework === 'hono'
-      ? serve({ fetch: honoApp(garner, routes).fetch, port: config.port, hostname: config.host })
-      : expressApp(garner, routes).listen(config.port, config.host)
+  // DEMO_FRAMEWORK picks the app; every app shares the data access, the /kv layer and the stats.
+  const serveApp = APPS[config.framework]
+  const server = await serveApp(
+    {
+      garner,
+      data: demoData(database.prisma, garner),
+      findCaller: callerLookup(garner, database.prisma),
+      kv: kvService(kvStore, config.kvTtlSeconds),
+      stats,
+      store: config.redisUrl === undefined ? 'memory' : 'redis',
+    },
+    { port: config.port, host: config.host },
+  )
   await new Promise<void>((resolve, reject) => {
     if (server.listening) resolve()
     server.once('listening', () => resolve())

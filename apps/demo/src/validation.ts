@@ -18,6 +18,12 @@ export interface PostInput {
   body?: string
 }
 
+/** A user to create: name and email are required. */
+export type NewUser = UserInput & { name: string; email: string }
+
+/** A post to create: title and body are required. */
+export type NewPost = Required<PostInput>
+
 /** Parses a JSON object body. */
 export function jsonObject(text: string): Checked<Record<string, unknown>> {
   let value: unknown
@@ -29,6 +35,36 @@ export function jsonObject(text: string): Checked<Record<string, unknown>> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
     ? { ok: true, value: value as Record<string, unknown> }
     : { ok: false, error: 'The body must be a JSON object' }
+}
+
+/** The body of `POST /users`: a JSON object with a name and an email, and maybe a role. */
+export function newUser(body: string): Checked<NewUser> {
+  // Not partial: userInput has checked that name and email are there.
+  return fields(body, (object) => userInput(object, false)) as Checked<NewUser>
+}
+
+/** The body of `PATCH /users/:id`: any of name, email and role. */
+export function userChange(body: string): Checked<UserInput> {
+  return fields(body, (object) => userInput(object, true))
+}
+
+/** The body of `POST /users/:id/posts`: a JSON object with a title and a body. */
+export function newPost(body: string): Checked<NewPost> {
+  // Not partial: postInput has checked that title and body are there.
+  return fields(body, (object) => postInput(object, false)) as Checked<NewPost>
+}
+
+/** The body of `PATCH /posts/:id`: a title, a body, or both. */
+export function postChange(body: string): Checked<PostInput> {
+  return fields(body, (object) => postInput(object, true))
+}
+
+function fields<T>(
+  body: string,
+  check: (object: Record<string, unknown>) => Checked<T>,
+): Checked<T> {
+  const object = jsonObject(body)
+  return object.ok ? check(object.value) : object
 }
 
 /** A user to create (`partial` false: name and email required) or a change to one. */

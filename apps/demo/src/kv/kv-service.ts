@@ -1,14 +1,22 @@
-// The /kv routes' behaviour, framework-free: validation, status codes and JSON answers. The
-// Express and Hono route files only map requests and responses onto it.
-import type { Reply } from '../http/route.js'
+// The /kv routes' behaviour, framework-free: validation, status codes and JSON answers. Each
+// app's route file only maps requests and answers onto it.
 import { type KvStore, KvUnavailableError } from './kv-store.js'
+
+/** What a /kv route answers: a status with JSON, or with JSON text sent as is (a stored value). */
+export interface KvAnswer {
+  readonly status: 200 | 201 | 400 | 404 | 409 | 503
+  readonly json?: unknown
+  /** A stored value: JSON text, sent exactly as it was received. */
+  readonly text?: string
+}
 
 /** Keys are 1 to 250 characters after URL decoding. */
 export const MAX_KEY_LENGTH = 250
 
+/** The /kv operations on `store`; writes without `?ttl=` expire after `defaultTtlSeconds`. */
 export function kvService(store: KvStore, defaultTtlSeconds: number) {
   return {
-    async get(key: string): Promise<Reply> {
+    async get(key: string): Promise<KvAnswer> {
       const invalid = checkKey(key)
       if (invalid) return invalid
       return guard(async () => {
@@ -18,20 +26,20 @@ export function kvService(store: KvStore, defaultTtlSeconds: number) {
           : { status: 200, text: json }
       })
     },
-    async insert(key: string, body: string, ttl: string | undefined): Promise<Reply> {
+    async insert(key: string, body: string, ttl: string | undefined): Promise<KvAnswer> {
       return write(key, body, ttl, async (json, ttlMs) =>
         (await store.insert(key, json, ttlMs))
           ? { status: 201, json: { ok: true } }
           : { status: 409, json: { error: 'Key already exists' } },
       )
     },
-    async upsert(key: string, body: string, ttl: string | undefined): Promise<Reply> {
+    async upsert(key: string, body: string, ttl: string | undefined): Promise<KvAnswer> {
       return write(key, body, ttl, async (json, ttlMs) => {
         await store.upsert(key, json, ttlMs)
         return { status: 200, json: { ok: true } }
       })
     },
-    async remove(key: string): Promise<Reply> {
+    async remove(key: string): Promise<KvAnswer> {
       const invalid = checkKey(key)
       if (invalid) return invalid
       return guard(async () =>
@@ -46,8 +54,8 @@ export function kvService(store: KvStore, defaultTtlSeconds: number) {
     key: string,
     body: string,
     ttl: string | undefined,
-    store: (json: string, ttlMs: number) => Promise<Reply>,
-  ): Promise<Reply> {
+    store: (json: string, ttlMs: number) => Promise<KvAnswer>,
+  ): Promise<KvAnswer> {
     const invalid = checkKey(key)
     if (invalid) return invalid
     const ttlSeconds = ttl === undefined ? defaultTtlSeconds : Number(ttl)
@@ -63,7 +71,7 @@ export function kvService(store: KvStore, defaultTtlSeconds: number) {
   }
 }
 
-function checkKey(key: string): Reply | undefined {
+function checkKey(key: string): KvAnswer | undefined {
   // Characters are counted as code points, so an emoji counts once.
   const length = [...key].length
   if (length === 0 || length > MAX_KEY_LENGTH) {
@@ -83,7 +91,7 @@ function isJson(text: string): boolean {
   }
 }
 
-async function guard(run: () => Promise<Reply>): Promise<Reply> {
+async function guard(run: () => Promise<KvAnswer>): Promise<KvAnswer> {
   try {
     return await run()
   } catch (error) {
