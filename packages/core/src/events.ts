@@ -19,8 +19,12 @@ export type InvalidatedId = string | { readonly [field: string]: string }
 
 /** The events a Garner instance emits and what each carries. */
 export interface GarnerEvents {
-  /** A fetch was answered from the cache. `key` is the stored key. */
-  hit: { readonly key: string }
+  /**
+   * A fetch was answered from the cache. `key` is the stored key; `tier` says what answered:
+   * `near` for the near cache (process memory, no round trip), `store` for the store itself
+   * (the in-process store, or Redis).
+   */
+  hit: { readonly key: string; readonly tier: 'near' | 'store' }
   /** A fetch was not answered from the cache; the loader will run (or join a running one). */
   miss: { readonly key: string; readonly reason: MissReason }
   /** A loader finished; `duration` in milliseconds. Not emitted for joined loads. */

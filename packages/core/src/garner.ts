@@ -1,5 +1,5 @@
 // The front door: createGarner(options) and the Garner instance it returns.
-
+import type { GarnerError } from './errors.js'
 import { Emitter, type GarnerEvents, type GarnerListener } from './events.js'
 import type { ResponseWriter } from './http/http.js'
 import {
@@ -25,6 +25,12 @@ import { Engine, type Loader } from './protocol/engine.js'
 import { canonicalHashEtag, type ETagStrategy } from './protocol/etag.js'
 import { isKeyvLike, type KeyvLike, KeyvStoreDriver } from './store/keyv-store.js'
 import { type MemoryStore, memoryStore } from './store/memory-store.js'
+import {
+  type NearCacheDriver,
+  type NearCacheOptions,
+  type NearCacheStatus,
+  nearCacheDriver,
+} from './store/near-cache.js'
 import { isStoreDriver, type StoreDriver } from './store/store.js'
 import { StoreGuard } from './store/store-guard.js'
 
@@ -51,6 +57,13 @@ export interface GarnerOptions {
    * costs a miss. Default 24 hours.
    */
   readonly tokenTtl?: number
+  /**
+   * Keep the entries and tokens this process reads in its memory too, and answer hits from there
+   * with no round trip; Redis tells every process when something it holds changes (client
+   * tracking). Needs a Keyv store backed by `@keyv/redis`. `true` for the default bounds, or
+   * `{ maxEntries, maxBytes }`. Default: off. Call {@link Garner.close} when done.
+   */
+  readonly nearCache?: boolean | NearCacheOptions
 }
 
 /** Options of `garner.fetch(key, loader, options)`. */
@@ -79,12 +92,18 @@ export class Garner {
   private readonly emitter = new Emitter()
   private readonly engine: Engine
   private readonly runtime: IdentityRuntime
+  private readonly driver: StoreDriver
+  private readonly near: NearCacheDriver | undefined
 
   /** @internal Use {@link createGarner}. */
   constructor(options: GarnerOptions = {}) {
     this.namespace = checkNamespace(options.namespace ?? DEFAULT_NAMESPACE)
     const ttl = options.ttl === undefined ? undefined : checkTtl(options.ttl, 'ttl')
-    const driver = toDriver(options.store)
+    this.near = toNearCache(options, (error) => {
+      if (this.emitter.has('error')) this.emitter.emit('error', { error, operation: 'read' })
+    })
+    const driver = this.near ?? toDriver(options.store)
+    this.driver = driver
     this.storeKind = driver.kind
     const strategies = checkStrategies(options.keyStrategies ?? DEFAULT_KEY_STRATEGIES)
     this.engine = new Engine({
@@ -178,6 +197,23 @@ export class Garner {
     return this.engine.invalidate(normalizeBindings(bindings))
   }
 
+  /**
+   * The near cache's state (tracking connected, entries held, resets), or `undefined` when the
+   * near cache is off.
+   */
+  get nearCache(): NearCacheStatus | undefined {
+    return this.near
+  }
+
+  /**
+   * Releases what this instance holds open: the near cache's tracking connection and heartbeat.
+   * The store you passed in stays open (close it yourself). Fetches after `close()` still work,
+   * from the store.
+   */
+  async close(): Promise<void> {
+    await this.driver.close?.()
+  }
+
   /** Listens to an event (`hit`, `miss`, `load`, `invalidate`, `error`); returns the unsubscribe function. */
   on<E extends keyof GarnerEvents>(event: E, listener: GarnerListener<E>): () => void {
     return this.emitter.on(event, listener)
@@ -218,6 +254,26 @@ function toDriver(store: GarnerOptions['store']): StoreDriver {
     'Garner: store must be a Keyv instance (for example new Keyv(new KeyvRedis(url))), memoryStore() or a StoreDriver; ' +
       `got ${typeof store}.`,
   )
+}
+
+function toNearCache(
+  options: GarnerOptions,
+  onLost: (error: GarnerError) => void,
+): NearCacheDriver | undefined {
+  const { nearCache, store } = options
+  if (nearCache === undefined || nearCache === false) return undefined
+  if (nearCache !== true && (typeof nearCache !== 'object' || nearCache === null)) {
+    throw new TypeError(
+      `Garner: nearCache must be true, false or { maxEntries, maxBytes }; got ${typeof nearCache}.`,
+    )
+  }
+  if (store === undefined || !isKeyvLike(store)) {
+    throw new TypeError(
+      'Garner: nearCache needs a Redis store, new Keyv(new KeyvRedis(url)); the in-process ' +
+        'store is already in memory.',
+    )
+  }
+  return nearCacheDriver(store, nearCache === true ? {} : nearCache, onLost)
 }
 
 function checkNamespace(namespace: string): string {

@@ -67,6 +67,11 @@ export {
   type MemoryStoreOptions,
   memoryStore,
 } from './store/memory-store.js'
+export {
+  DEFAULT_NEAR_CACHE_HEARTBEAT,
+  type NearCacheOptions,
+  type NearCacheStatus,
+} from './store/near-cache.js'
 export type {
   EntryKeys,
   EntryMeta,
@@ -75,3 +80,4 @@ export type {
   StoreRead,
   TokenWrite,
 } from './store/store.js'
+export { TRACKING_CLIENT_NAME } from './store/tracking.js'

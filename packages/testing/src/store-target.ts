@@ -49,14 +49,20 @@ export function storeTarget(
     name,
     async open() {
       const setup = await open()
+      const created: Garner[] = []
       return {
-        garner: (options) =>
-          createGarner({
+        garner: (options) => {
+          const garner = createGarner({
             ...setup.options,
             ...options,
             namespace: `${name}-${process.pid}-${++namespaces}`,
-          }),
+          })
+          created.push(garner)
+          return garner
+        },
         close: async () => {
+          // Each Garner may hold connections of its own (a near cache's tracking connection).
+          for (const garner of created) await garner.close()
           await setup.close?.()
         },
       }

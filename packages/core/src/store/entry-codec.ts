@@ -38,6 +38,15 @@ export function encodeMeta(meta: EntryMeta, expires: number): string {
  * anything malformed.
  */
 export function decodeMeta(raw: unknown, key: string, now: number): EntryMeta | undefined {
+  return decodeMetaRecord(raw, key, now)?.meta
+}
+
+/** Like {@link decodeMeta}, with the expiry time (ms since the epoch, 0 for none). */
+export function decodeMetaRecord(
+  raw: unknown,
+  key: string,
+  now: number,
+): { meta: EntryMeta; expires: number } | undefined {
   if (typeof raw !== 'string') throw corrupt(key, `a ${typeof raw} instead of text`)
   let json: Partial<MetaJson>
   try {
@@ -60,7 +69,10 @@ export function decodeMeta(raw: unknown, key: string, now: number): EntryMeta | 
   if (!Array.isArray(d) || !d.every(isValuePath)) throw corrupt(key, 'malformed Date paths')
   if (!Number.isSafeInteger(x) || (x as number) < 0) throw corrupt(key, 'a malformed expiry time')
   if (x !== 0 && (x as number) <= now) return undefined
-  return { tokens: t, etag: e, lastModified: m as number, size: n as number, dates: d }
+  return {
+    meta: { tokens: t, etag: e, lastModified: m as number, size: n as number, dates: d },
+    expires: x as number,
+  }
 }
 
 function isValuePath(path: unknown): path is ValuePath {

@@ -5,7 +5,7 @@
 // adapters with getMany/setMany (MGET and MULTI on Redis).
 
 import { GarnerError } from '../errors.js'
-import { decodeBody, decodeMeta, encodeBody, encodeMeta } from './entry-codec.js'
+import { decodeBody, decodeMetaRecord, encodeBody, encodeMeta } from './entry-codec.js'
 import type { EntryKeys, EntryRecord, StoreDriver, StoreRead, TokenWrite } from './store.js'
 
 /** A Keyv storage adapter, as Garner uses it (`@keyv/redis`'s `KeyvRedis`, a `Map`, …). */
@@ -45,7 +45,8 @@ export class KeyvStoreDriver implements StoreDriver {
   readonly kind = 'keyv' as const
   readonly remote = true
   private readonly adapter: KeyvStorageAdapter
-  private readonly prefix: string
+  /** Keyv's own key prefix, which Garner puts before its keys. */
+  readonly prefix: string
   // Keyv adapters often report a failure as an 'error' event and answer as if the key were
   // absent. Counting those events lets a call that saw one fail instead of lying. An event from a
   // concurrent call fails this one too: conservative, never unsafe.
@@ -65,34 +66,7 @@ export class KeyvStoreDriver implements StoreDriver {
   async read(keys: EntryKeys, tokenKeys: readonly string[], withBody: boolean): Promise<StoreRead> {
     const storeKeys = withBody ? [keys.entry, keys.body, ...tokenKeys] : [keys.entry, ...tokenKeys]
     const raw = await this.call(() => this.getMany(storeKeys))
-    const offset = withBody ? 2 : 1
-    let corrupt: GarnerError | undefined
-    const tokens: (string | undefined)[] = new Array(tokenKeys.length)
-    for (let index = 0; index < tokenKeys.length; index++) {
-      const token = raw[offset + index]
-      if (token === undefined || token === null || typeof token === 'string') {
-        tokens[index] = token ?? undefined
-      } else {
-        // A token that is not text reads as absent: it will be replaced by a fresh one, which
-        // only invalidates what was bound to it.
-        corrupt ??= corruptToken(tokenKeys[index]!)
-        tokens[index] = undefined
-      }
-    }
-    let meta: StoreRead['meta']
-    let body: string | undefined
-    try {
-      meta =
-        raw[0] === undefined || raw[0] === null
-          ? undefined
-          : decodeMeta(raw[0], keys.entry, Date.now())
-      if (meta !== undefined && withBody) body = decodeBody(raw[1], meta.etag, keys.body)
-    } catch (error) {
-      corrupt ??= error as GarnerError
-      meta = undefined
-      body = undefined
-    }
-    return { meta, body, hasValue: false, tokens, corrupt }
+    return decodeRead(raw, keys, tokenKeys, withBody)
   }
 
   async readBody(keys: EntryKeys, etag: string): Promise<string | undefined> {
@@ -134,6 +108,49 @@ export class KeyvStoreDriver implements StoreDriver {
     if (this.errorsSeen !== before) throw this.lastError
     return result
   }
+}
+
+/**
+ * Decodes what one read returned: `raw` holds the entry's metadata, its body when `withBody`, then
+ * the tokens, as the adapter (or a Redis MGET of the same keys) answered them.
+ */
+export function decodeRead(
+  raw: readonly unknown[],
+  keys: EntryKeys,
+  tokenKeys: readonly string[],
+  withBody: boolean,
+): StoreRead {
+  const offset = withBody ? 2 : 1
+  let corrupt: GarnerError | undefined
+  const tokens: (string | undefined)[] = new Array(tokenKeys.length)
+  for (let index = 0; index < tokenKeys.length; index++) {
+    const token = raw[offset + index]
+    if (token === undefined || token === null || typeof token === 'string') {
+      tokens[index] = token ?? undefined
+    } else {
+      // A token that is not text reads as absent: it will be replaced by a fresh one, which
+      // only invalidates what was bound to it.
+      corrupt ??= corruptToken(tokenKeys[index]!)
+      tokens[index] = undefined
+    }
+  }
+  let meta: StoreRead['meta']
+  let body: string | undefined
+  let expires = 0
+  try {
+    const record =
+      raw[0] === undefined || raw[0] === null
+        ? undefined
+        : decodeMetaRecord(raw[0], keys.entry, Date.now())
+    meta = record?.meta
+    expires = record?.expires ?? 0
+    if (meta !== undefined && withBody) body = decodeBody(raw[1], meta.etag, keys.body)
+  } catch (error) {
+    corrupt ??= error as GarnerError
+    meta = undefined
+    body = undefined
+  }
+  return { meta, body, hasValue: false, tokens, corrupt, expires }
 }
 
 function withTtl(

@@ -38,7 +38,14 @@ export class MemoryStore implements StoreDriver {
   private hand: MapIterator<[string, Slot]> = this.slots.entries()
   private bytesUsed = 0
 
-  constructor(options: MemoryStoreOptions = {}) {
+  /**
+   * @param tier What reads report as the answering tier: the in-process store is the store
+   *   itself, except behind a near cache.
+   */
+  constructor(
+    options: MemoryStoreOptions = {},
+    private readonly tier: 'near' | 'store' = 'store',
+  ) {
     this.maxEntries = positiveInteger(options.maxEntries ?? DEFAULT_MAX_ENTRIES, 'maxEntries')
     this.maxBytes = positiveInteger(options.maxBytes ?? DEFAULT_MAX_BYTES, 'maxBytes')
   }
@@ -60,6 +67,12 @@ export class MemoryStore implements StoreDriver {
     this.hand = this.slots.entries()
   }
 
+  /** Drops one entry or token. */
+  delete(key: string): void {
+    const slot = this.slots.get(key)
+    if (slot !== undefined) this.remove(key, slot)
+  }
+
   read(keys: EntryKeys, tokenKeys: readonly string[], _withBody: boolean): Promise<StoreRead> {
     return Promise.resolve(this.readNow(keys, tokenKeys))
   }
@@ -72,9 +85,10 @@ export class MemoryStore implements StoreDriver {
     for (let index = 0; index < tokenKeys.length; index++) {
       tokens[index] = this.live(tokenKeys[index]!, now)?.token
     }
+    const { tier } = this
     return record === undefined
-      ? { meta: undefined, body: undefined, hasValue: false, tokens }
-      : { meta: record, body: record.body, value: record.value, hasValue: true, tokens }
+      ? { meta: undefined, body: undefined, hasValue: false, tokens, tier }
+      : { meta: record, body: record.body, value: record.value, hasValue: true, tokens, tier }
   }
 
   readBody(keys: EntryKeys, etag: string): Promise<string | undefined> {

@@ -40,6 +40,10 @@ export interface StoreRead {
   readonly hasValue: boolean
   /** The current token of each token key; `undefined` where there is none. */
   readonly tokens: readonly (string | undefined)[]
+  /** When the entry expires, in ms since the epoch (0 for never), where the store says. */
+  readonly expires?: number
+  /** Which tier answered: the near cache (memory, no round trip) or the store. Default `store`. */
+  readonly tier?: 'near' | 'store'
   /** Set when something under these keys could not be decoded (it reads as absent). */
   readonly corrupt?: GarnerError
 }
@@ -74,6 +78,8 @@ export interface StoreDriver {
   write(keys: EntryKeys, record: EntryRecord, ttl: number | undefined): Promise<void>
   /** Writes generation tokens. */
   writeTokens(tokens: readonly TokenWrite[], ttl: number | undefined): Promise<void>
+  /** Releases what the driver itself holds open (connections, timers). */
+  close?(): Promise<void>
 }
 
 /** True when `value` implements {@link StoreDriver} (a store Garner can use without wrapping). */
