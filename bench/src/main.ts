@@ -1,6 +1,6 @@
 // `pnpm bench`: measures Garner against the caches people would pick instead, prints the tables
 // and writes docs/benchmarks.md. Ratios from one run on one machine; never a CI gate.
-import { writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import type { RedisServer } from '@garner/fixtures'
 import { type Arm, notAllHits, prime, resetAll } from './arms.js'
 import { stopAll } from './children.js'
@@ -219,7 +219,14 @@ async function main(): Promise<void> {
     profiles,
     wallSeconds: (performance.now() - started) / 1000,
   }
-  await writeFile(REPORT, markdownReport(final))
+  // The near-cache section comes from its own run (bench:near-cache): keep it.
+  const previous = await readFile(REPORT, 'utf8').catch(() => '')
+  const nearCache = /<!-- near-cache:start -->[\s\S]*<!-- near-cache:end -->/.exec(previous)?.[0]
+  const report = markdownReport(final)
+  await writeFile(
+    REPORT,
+    nearCache === undefined ? report : `${report.trimEnd()}\n\n${nearCache}\n`,
+  )
   console.log(`\n${terminalReport(final)}\n`)
   step(`wrote ${REPORT.pathname}`)
 }
