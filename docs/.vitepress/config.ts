@@ -56,6 +56,7 @@ const guideSidebar: DefaultTheme.SidebarItem[] = [
     text: 'Guide',
     items: [
       { text: 'Getting started', link: '/guide/getting-started' },
+      { text: 'Deploying on many processes', link: '/guide/many-processes' },
       { text: 'Coming from Ruby Garner', link: '/coming-from-ruby' },
     ],
   },
