@@ -23,6 +23,8 @@ export interface DemoConfig {
   readonly databaseLatencyMs?: number
   /** Most entries of the in-process cache store (without Redis). Default 10,000. */
   readonly cacheMaxEntries?: number
+  /** Garner's near cache in front of Redis (with REDIS_URL; NEAR_CACHE=0 turns it off). Default on. */
+  readonly nearCache?: boolean
 }
 
 /** Default database file, relative to the directory the demo is started from. */
@@ -47,6 +49,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
     host: env.HOST ?? '127.0.0.1',
     framework,
     redisUrl: env.REDIS_URL === '' ? undefined : env.REDIS_URL,
+    nearCache: env.NEAR_CACHE !== '0',
     databaseFile: resolve(databaseUrl.slice('file:'.length)),
     kvTtlSeconds: integer(env.KV_TTL, 300, 'KV_TTL', 1, 365 * 24 * 3600),
     databaseLatencyMs: integer(env.DEMO_DB_LATENCY_MS, 0, 'DEMO_DB_LATENCY_MS', 0, 10_000),

@@ -30,7 +30,11 @@ export async function startDemo(config: DemoConfig): Promise<Demo> {
   const keyv = config.redisUrl === undefined ? undefined : createKeyv(config.redisUrl)
   const memory =
     keyv === undefined ? memoryStore({ maxEntries: config.cacheMaxEntries }) : undefined
-  const garner = createGarner({ store: keyv ?? memory })
+  // With Redis, hits come from each process's near cache, which Redis keeps coherent.
+  const garner = createGarner({
+    store: keyv ?? memory,
+    nearCache: keyv !== undefined && config.nearCache !== false,
+  })
   const stats = trackStats(garner)
   const database = await openDatabase(config.databaseFile, garner, config.databaseLatencyMs)
   const kvStore: KvStore =
@@ -71,6 +75,7 @@ export async function startDemo(config: DemoConfig): Promise<Demo> {
       })
       await kvStore.close()
       await database.close()
+      await garner.close()
       await (
         keyv?.store as { disconnect?: (force?: boolean) => Promise<void> } | undefined
       )?.disconnect?.(true)

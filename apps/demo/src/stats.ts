@@ -3,6 +3,8 @@ import type { Garner } from '@garner/core'
 
 export interface CacheStats {
   hits: number
+  /** Hits by the tier that answered: the near cache (process memory) or the store. */
+  hitsByTier: { near: number; store: number }
   misses: number
   invalidations: number
   storeErrors: number
@@ -10,9 +12,16 @@ export interface CacheStats {
 
 /** Counts hits, misses, invalidations and store errors of `garner` from now on. */
 export function trackStats(garner: Garner): CacheStats {
-  const stats: CacheStats = { hits: 0, misses: 0, invalidations: 0, storeErrors: 0 }
-  garner.on('hit', () => {
+  const stats: CacheStats = {
+    hits: 0,
+    hitsByTier: { near: 0, store: 0 },
+    misses: 0,
+    invalidations: 0,
+    storeErrors: 0,
+  }
+  garner.on('hit', ({ tier }) => {
     stats.hits += 1
+    stats.hitsByTier[tier] += 1
   })
   garner.on('miss', () => {
     stats.misses += 1
@@ -24,4 +33,16 @@ export function trackStats(garner: Garner): CacheStats {
     stats.storeErrors += 1
   })
   return stats
+}
+
+/** A copy of the counters, for GET /stats. */
+export function statsSnapshot(stats: CacheStats): CacheStats {
+  return { ...stats, hitsByTier: { ...stats.hitsByTier } }
+}
+
+/** GET /health's view of the near cache: off, or whether its tracking connection is up. */
+export function nearCacheState(garner: Garner): 'off' | 'connected' | 'disconnected' {
+  const near = garner.nearCache
+  if (near === undefined) return 'off'
+  return near.connected ? 'connected' : 'disconnected'
 }

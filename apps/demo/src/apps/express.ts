@@ -7,6 +7,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Caller } from '../caller.js'
 import { writeError } from '../data.js'
 import type { KvAnswer } from '../kv/kv-service.js'
+import { nearCacheState, statsSnapshot } from '../stats.js'
 import { idParam, newPost, newUser, postChange, userChange } from '../validation.js'
 import { type Address, type AppDeps, MAX_BODY_BYTES } from './app.js'
 
@@ -49,10 +50,10 @@ export function expressApp({
   }
 
   app.get('/health', (_req, res) => {
-    res.json({ status: 'ok', framework: 'express', store })
+    res.json({ status: 'ok', framework: 'express', store, nearCache: nearCacheState(garner) })
   })
   app.get('/stats', (_req, res) => {
-    res.json({ ...stats })
+    res.json(statsSnapshot(stats))
   })
 
   // Cached reads. The list and each user's posts are the same for every caller (public); a

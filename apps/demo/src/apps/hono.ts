@@ -11,6 +11,7 @@ import { HTTPException } from 'hono/http-exception'
 import type { Caller } from '../caller.js'
 import { writeError } from '../data.js'
 import type { KvAnswer } from '../kv/kv-service.js'
+import { nearCacheState, statsSnapshot } from '../stats.js'
 import { idParam, newPost, newUser, postChange, userChange } from '../validation.js'
 import { type Address, type AppDeps, MAX_BODY_BYTES } from './app.js'
 
@@ -36,8 +37,10 @@ export function honoApp({ garner, data, findCaller, kv, stats, store }: AppDeps)
     await next()
   })
 
-  app.get('/health', (c) => c.json({ status: 'ok', framework: 'hono', store }))
-  app.get('/stats', (c) => c.json({ ...stats }))
+  app.get('/health', (c) =>
+    c.json({ status: 'ok', framework: 'hono', store, nearCache: nearCacheState(garner) }),
+  )
+  app.get('/stats', (c) => c.json(statsSnapshot(stats)))
 
   // Cached reads. The list and each user's posts are the same for every caller (public); a
   // user's email is shown to admins only, so /users/:id varies by role; /me varies by user.
