@@ -1,20 +1,25 @@
 // A child process serving the HTTP section's routes on loopback, one framework per process, so
 // that the load generator (autocannon, in the parent) and the server each have a core.
-// Usage (forked by http.ts): http-server.ts <hono|express> <SQLite file>
+// Usage (forked by http.ts): http-server.ts <hono|express> <SQLite file> [<Redis URL>]
+// With a Redis URL, the cache is Redis with the near cache on (near-cache.ts).
 import type { Server } from 'node:http'
 import { createGarner } from '@garner/core'
 import { serve } from '@hono/node-server'
+import { createKeyv } from '@keyv/redis'
 import { openDatabase } from 'garner-demo/database'
 import { expressApp } from './http-express.js'
 import { honoApp } from './http-hono.js'
 import type { ServerReady } from './http-routes.js'
 
-const [framework, file] = process.argv.slice(2)
+const [framework, file, redisUrl] = process.argv.slice(2)
 if ((framework !== 'hono' && framework !== 'express') || file === undefined) {
   throw new Error('usage: http-server.ts <hono|express> <SQLite file>')
 }
 
-const garner = createGarner()
+const garner =
+  redisUrl === undefined
+    ? createGarner()
+    : createGarner({ store: createKeyv(redisUrl), nearCache: true })
 const database = await openDatabase(file, garner)
 // The demo's users with their posts: the same data on every route.
 const load = (): Promise<unknown> =>

@@ -108,10 +108,12 @@ export async function startServer(
   framework: Framework,
   dir: string,
   extraArgv: readonly string[] = [],
+  redisUrl?: string,
 ): Promise<RunningServer> {
+  const file = join(dir, `${framework}${redisUrl === undefined ? '' : '-near'}.db`)
   const child = forkModule(
     new URL('./http-server.ts', import.meta.url),
-    [framework, join(dir, `${framework}.db`)],
+    redisUrl === undefined ? [framework, file] : [framework, file, redisUrl],
     extraArgv,
   )
   const ready = await firstMessage(child, isServerReady)
