@@ -16,9 +16,14 @@ const KEY = 'visibility'
 
 let read: () => Promise<unknown>
 let close: () => Promise<void>
+// Garner: near-cache hits so far, to tell when the near cache stopped answering.
+let nearHits = 0
 if (kind === 'garner') {
   const keyv = createKeyv(url)
   const garner = createGarner({ store: keyv, namespace: 'bench-visibility', nearCache: true })
+  garner.on('hit', ({ tier }) => {
+    if (tier === 'near') nearHits += 1
+  })
   let loads = 0
   read = () => garner.fetch(KEY, () => ({ load: ++loads, pid: process.pid }), { bind: ['Row', 1] })
   close = async () => {
@@ -39,11 +44,15 @@ process.on('message', async (message: { op: 'watch' | 'close' }) => {
   // Whatever the cache holds now is the old value; report when a different one shows.
   const old = JSON.stringify(await read())
   process.send!({ ready: true })
+  let droppedAt: number | undefined
   for (;;) {
     await yieldToEvents()
+    const before = nearHits
+    const startedAt = Number(hrtime.bigint())
     const now = JSON.stringify(await read())
+    if (kind === 'garner' && nearHits === before) droppedAt ??= startedAt
     if (now !== old) {
-      process.send!({ seenAt: Number(hrtime.bigint()) })
+      process.send!({ seenAt: Number(hrtime.bigint()), droppedAt: droppedAt ?? startedAt })
       return
     }
   }

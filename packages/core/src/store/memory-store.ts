@@ -79,7 +79,11 @@ export class MemoryStore implements StoreDriver {
 
   /** The synchronous read behind {@link read}: the hit path of the default store. */
   readNow(keys: EntryKeys, tokenKeys: readonly string[]): StoreRead {
-    const now = Date.now()
+    return this.readAt(keys, tokenKeys, Date.now())
+  }
+
+  /** {@link readNow} at a given time (ms since the epoch), for a caller that already read the clock. */
+  readAt(keys: EntryKeys, tokenKeys: readonly string[], now: number): StoreRead {
     const record = this.live(keys.entry, now)?.record
     const tokens: (string | undefined)[] = new Array(tokenKeys.length)
     for (let index = 0; index < tokenKeys.length; index++) {

@@ -122,8 +122,9 @@ export class NearCacheDriver implements StoreDriver, NearCacheStatus {
   }
 
   readNow(keys: EntryKeys, tokenKeys: readonly string[]): StoreRead | undefined {
-    if (Date.now() >= this.tracker.servingUntil) return undefined
-    const read = this.local.readNow(keys, tokenKeys)
+    const now = Date.now()
+    if (now >= this.tracker.servingUntil) return undefined
+    const read = this.local.readAt(keys, tokenKeys, now)
     if (read.meta === undefined) return undefined
     for (let index = 0; index < read.tokens.length; index++) {
       if (read.tokens[index] === undefined) return undefined
