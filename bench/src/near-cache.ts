@@ -231,7 +231,11 @@ async function main(): Promise<void> {
         [
           `demo's Hono cacheOr304 200 hit: near cache on Redis (${rate(http.near)}) / in-process store (${rate(http.memory)})`,
           `${http.ratio.toFixed(2)}×`,
-          '≥ 0.9×',
+          // Below a thousand requests a second the servers were starved of CPU by other work:
+          // the ratio then measures the scheduler, not the cache.
+          Math.min(http.near, http.memory) < 1_000
+            ? '≥ 0.9× (not measurable: CPU starved)'
+            : '≥ 0.9×',
         ],
       ],
     }
