@@ -45,7 +45,13 @@ process.on('message', async (message: { op: 'watch' | 'close' }) => {
   const old = JSON.stringify(await read())
   process.send!({ ready: true })
   let droppedAt: number | undefined
+  // A write this reader never sees (a lost message) ends the sample after two seconds.
+  const deadline = Date.now() + 2_000
   for (;;) {
+    if (Date.now() > deadline) {
+      process.send!({ missed: true })
+      return
+    }
     await yieldToEvents()
     const before = nearHits
     const startedAt = Number(hrtime.bigint())

@@ -105,7 +105,7 @@ describe('near cache: a read that races an invalidation', () => {
     expect(driver.readNow(keys, ['t'])).toBeUndefined()
   })
 
-  it('does not answer from memory once the heartbeat lease has run out', async () => {
+  it('stops answering from memory while the heartbeat lease has run out, and resumes after', async () => {
     const { driver, tracker } = driverWithTracker()
     const read = driver.read(keys, ['t'], true)
     tracker().answerOldest(
@@ -118,6 +118,9 @@ describe('near cache: a read that races an invalidation', () => {
     await read
     tracker().servingUntil = Date.now() - 1
     expect(driver.readNow(keys, ['t'])).toBeUndefined()
+    // A heartbeat answered on the same connection: what is held is current again.
+    tracker().servingUntil = Number.POSITIVE_INFINITY
+    expect(driver.readNow(keys, ['t'])).toMatchObject({ tokens: ['old'], tier: 'near' })
   })
 
   it('does not keep a read that a local write overtook', async () => {

@@ -8,8 +8,9 @@
 // - a read keeps its answer only if nothing touched its keys between the moment it was sent and
 //   the moment its answer arrived (each read claims its keys; an invalidation, a local write or a
 //   loss of tracking revokes the claims);
-// - answers from memory stop, and memory is emptied, as soon as tracking is lost or a heartbeat
-//   goes unanswered for longer than the lease.
+// - answers from memory stop, and memory is emptied, as soon as tracking is lost; they stop too
+//   while a heartbeat goes unanswered for longer than the lease, and resume once one is answered
+//   (the connection delivers in order: every message sent before the answer has been applied).
 import { GarnerError } from '../errors.js'
 import { deepFreeze, deserializeValue } from '../protocol/value.js'
 import { decodeRead, type KeyvLike, KeyvStoreDriver } from './keyv-store.js'
@@ -30,8 +31,8 @@ export interface NearCacheOptions {
   readonly maxBytes?: number
   /**
    * How often, in milliseconds, the tracking connection is pinged. An unanswered heartbeat stops
-   * answers from memory after three intervals: the longest a process that cannot hear Redis
-   * (paused, partitioned) keeps serving what it holds. Default 500.
+   * answers from memory after three intervals, until one is answered: the longest a process that
+   * cannot hear Redis (paused, partitioned) keeps serving what it holds. Default 500.
    */
   readonly heartbeat?: number
 }
@@ -96,6 +97,7 @@ export class NearCacheDriver implements StoreDriver, NearCacheStatus {
       {
         invalidated: (key) => this.invalidated(key),
         lost: (reason) => this.lost(reason),
+        stalled: (reason) => this.stalled(reason),
       },
       heartbeat,
     )
@@ -245,6 +247,16 @@ export class NearCacheDriver implements StoreDriver, NearCacheStatus {
         'GARNER_STORE_ERROR',
         `Garner's near cache lost its tracking connection to Redis (${reason}); it was emptied ` +
           'and reads go to the store until tracking is back, which happens by itself.',
+      ),
+    )
+  }
+
+  private stalled(reason: string): void {
+    this.onLost(
+      new GarnerError(
+        'GARNER_STORE_ERROR',
+        `Garner's near cache cannot hear Redis (${reason}); reads go to the store until Redis ` +
+          'answers again, which the near cache notices by itself.',
       ),
     )
   }

@@ -34,8 +34,14 @@ export interface Tracker {
 export interface TrackerListener {
   /** Redis says `key` changed (`null`: everything did, as after FLUSHALL). */
   invalidated(key: string | null): void
-  /** Tracking was lost or could not prove itself alive: what is held may be stale. */
+  /** Tracking was lost (the connection closed): what is held may be stale. */
   lost(reason: string): void
+  /**
+   * No heartbeat was answered within the lease: answers from memory stop until one is. What is
+   * held stays valid (the connection delivers in order, so the answer comes after every message
+   * Redis sent before it).
+   */
+  stalled(reason: string): void
 }
 
 /** The part of a node-redis 5 client (`@redis/client`, as `@keyv/redis` holds it) that Garner uses. */
@@ -161,7 +167,7 @@ export class RedisTracker implements Tracker {
       // longer be shown to be current.
       if (now >= this.until && this.until !== 0) {
         this.until = 0
-        this.listener.lost('no answer to the heartbeat')
+        this.listener.stalled(`no answer to a heartbeat for ${now - this.pingSentAt} ms`)
       }
       return
     }
