@@ -85,7 +85,9 @@ describeWithStores('raw writes', (t) => {
 
   it('an unknown model in rawWrites is refused when the client is extended', () => {
     // @ts-expect-error 'Users' is not a model of the schema
-    expect(() => t.client({ schema: schemaOf(t.database), rawWrites: ['Users'] })).toThrow(TypeError)
+    expect(() => t.client({ schema: schemaOf(t.database), rawWrites: ['Users'] })).toThrow(
+      TypeError,
+    )
   })
 
   it('$queryRaw is a read: it invalidates nothing', async () => {

@@ -27,7 +27,9 @@ function extendedClient(database: TestDatabase, garner: Garner, options: TestOpt
   // Both clients are generated from the same models (scripts/prisma-generate.mjs): the PostgreSQL
   // one has the SQLite one's model API, plus PostgreSQL-only filters the tests do not use.
   const Client =
-    database.kind === 'sqlite' ? PrismaClient : (PostgresPrismaClient as unknown as typeof PrismaClient)
+    database.kind === 'sqlite'
+      ? PrismaClient
+      : (PostgresPrismaClient as unknown as typeof PrismaClient)
   return new Client({ adapter: database.adapter() }).$extends(garnerExtension(garner, options))
 }
 
@@ -58,42 +60,54 @@ const TARGETS = DATABASE_KINDS.flatMap((database) =>
   STORE_KINDS.map((store) => ({ database, store })),
 )
 
-export function describeWithStores(title: string, define: (test: PrismaTest) => void): void {
-  describe.each(TARGETS)(`${title} ($database, $store store)`, ({ database: kind, store: storeKind }) => {
-    let store: TestStore | undefined
-    let current: PrismaTest | undefined
-    let close: (() => Promise<void>) | undefined
-    beforeAll(async () => {
-      store = await openStore(storeKind)
-    })
-    afterAll(async () => {
-      await store?.close()
-    })
-    beforeEach(async () => {
-      ;({ test: current, close } = await startTest(kind, store!.garner()))
-    })
-    afterEach(async () => {
-      await close?.()
-      current = undefined
-    })
-    const active = (): PrismaTest => {
-      if (current === undefined) throw new Error('PrismaTest is only valid inside a test.')
-      return current
-    }
-    define({
-      get prisma() {
-        return active().prisma
-      },
-      get garner() {
-        return active().garner
-      },
-      get database() {
-        return active().database
-      },
-      client: (options) => active().client(options),
-      watch: (bindings) => active().watch(bindings),
-    })
-  })
+/**
+ * Defines the tests once for every database and store. `databases` narrows the databases, for
+ * tests that need what only some have (concurrent transactions need a server).
+ */
+export function describeWithStores(
+  title: string,
+  define: (test: PrismaTest) => void,
+  databases: readonly DatabaseKind[] = DATABASE_KINDS,
+): void {
+  const targets = TARGETS.filter((target) => databases.includes(target.database))
+  describe.each(targets)(
+    `${title} ($database, $store store)`,
+    ({ database: kind, store: storeKind }) => {
+      let store: TestStore | undefined
+      let current: PrismaTest | undefined
+      let close: (() => Promise<void>) | undefined
+      beforeAll(async () => {
+        store = await openStore(storeKind)
+      })
+      afterAll(async () => {
+        await store?.close()
+      })
+      beforeEach(async () => {
+        ;({ test: current, close } = await startTest(kind, store!.garner()))
+      })
+      afterEach(async () => {
+        await close?.()
+        current = undefined
+      })
+      const active = (): PrismaTest => {
+        if (current === undefined) throw new Error('PrismaTest is only valid inside a test.')
+        return current
+      }
+      define({
+        get prisma() {
+          return active().prisma
+        },
+        get garner() {
+          return active().garner
+        },
+        get database() {
+          return active().database
+        },
+        client: (options) => active().client(options),
+        watch: (bindings) => active().watch(bindings),
+      })
+    },
+  )
 }
 
 async function startTest(

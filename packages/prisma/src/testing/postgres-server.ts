@@ -104,7 +104,18 @@ export async function startPostgresServer(
   const start = async (): Promise<SpawnResult> => {
     const serverOptions = [`-p ${port}`, `-k ${folder}`]
     for (const [name, value] of Object.entries(settings)) serverOptions.push(`-c ${name}=${value}`)
-    return run('pg_ctl', ['-D', data, '-l', log, '-o', serverOptions.join(' '), '-w', '-t', '30', 'start'])
+    return run('pg_ctl', [
+      '-D',
+      data,
+      '-l',
+      log,
+      '-o',
+      serverOptions.join(' '),
+      '-w',
+      '-t',
+      '30',
+      'start',
+    ])
   }
   // Another process may take the free port before the server binds it: try a few.
   for (let attempt = 0; ; attempt++) {
@@ -113,7 +124,9 @@ export async function startPostgresServer(
     if (started.status === 0) break
     if (attempt === 3) {
       rmSync(folder, { recursive: true, force: true })
-      throw new Error(`PostgreSQL did not start (${started.status}):\n${started.output}\n${readLog(log)}`)
+      throw new Error(
+        `PostgreSQL did not start (${started.status}):\n${started.output}\n${readLog(log)}`,
+      )
     }
   }
 
@@ -121,7 +134,9 @@ export async function startPostgresServer(
   const stopSync = () => {
     if (!up) return
     up = false
-    spawnSync(...commandLine(asRoot, join(binDir, 'pg_ctl'), ['-D', data, '-m', 'immediate', 'stop']))
+    spawnSync(
+      ...commandLine(asRoot, join(binDir, 'pg_ctl'), ['-D', data, '-m', 'immediate', 'stop']),
+    )
   }
   running.add(stopSync)
   installExitHook()
@@ -180,7 +195,11 @@ function commandLine(
 }
 
 // Asynchronous, so that a test file's other servers and timers keep running meanwhile.
-function runCommand(asRoot: boolean, command: string, args: readonly string[]): Promise<SpawnResult> {
+function runCommand(
+  asRoot: boolean,
+  command: string,
+  args: readonly string[],
+): Promise<SpawnResult> {
   const [file, argv] = commandLine(asRoot, command, args)
   return new Promise((resolve) => {
     // pg_ctl's server inherits no pipe of ours: it logs to its file, so 'close' comes at once.

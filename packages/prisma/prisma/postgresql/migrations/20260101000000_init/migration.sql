@@ -61,6 +61,14 @@ CREATE TABLE "Membership" (
 );
 
 -- CreateTable
+CREATE TABLE "Counter" (
+    "id" INTEGER NOT NULL,
+    "version" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "Counter_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
 CREATE TABLE "_PostToTag" (
     "A" INTEGER NOT NULL,
     "B" INTEGER NOT NULL,
