@@ -4,11 +4,11 @@
 // serialization failures) keeps the guarantee: once a write's commit has returned, no read
 // returns an older row. Each Counter write increments its version, so versions follow the order
 // the database committed them in; the stale-read ledger is the fault suite's checker.
-import { deferred, sleep } from '@garner/core/testing'
+import { staleReadLedger } from '@garner/fixtures'
+import { deferred, sleep } from '@garner/testing'
 import { expect, it } from 'vitest'
 import { Prisma } from './testing/generated/postgresql/prisma/client.js'
 import { describeWithStores, schemaOf, type TestClient } from './testing/harness.js'
-import { staleReadLedger } from './testing/stale-reads.js'
 
 const ROWS = [1, 2, 3, 4]
 const { ReadCommitted, RepeatableRead, Serializable } = Prisma.TransactionIsolationLevel

@@ -66,7 +66,8 @@ async function createPostgresDatabase(): Promise<TestDatabase> {
     adapter: () => new PrismaPg({ connectionString: url.href }),
     placeholder: (n) => `$${n}`,
     // FORCE: a connection a test left open must not keep its database around.
-    remove: () =>
-      onDatabase(server, (client) => client.query(`DROP DATABASE "${name}" WITH (FORCE)`)),
+    async remove() {
+      await onDatabase(server, (client) => client.query(`DROP DATABASE "${name}" WITH (FORCE)`))
+    },
   }
 }

@@ -1,9 +1,11 @@
 // vitest globalSetup: one PostgreSQL server for the whole test run (initdb once), with the test
 // schema migrated once into a template database that every test copies (database.ts). With
 // POSTGRES_URL set, that server is used instead (its user needs CREATEDB).
+
+// The launcher alone (not the package entry): a globalSetup loads it outside vite's source condition.
+import { startPostgresServer } from '@garner/fixtures/postgres'
 import type { TestProject } from 'vitest/node'
 import { migratePostgres, onDatabase } from './migrations.js'
-import { startPostgresServer } from './postgres-server.js'
 
 declare module 'vitest' {
   export interface ProvidedContext {
