@@ -20,7 +20,7 @@ const garner =
   redisUrl === undefined
     ? createGarner()
     : createGarner({ store: createKeyv(redisUrl), nearCache: true })
-const database = await openDatabase(file, garner)
+const database = await openDatabase({ kind: 'sqlite', file }, garner)
 // The demo's users with their posts: the same data on every route.
 const load = (): Promise<unknown> =>
   database.prisma.user.findMany({
