@@ -88,7 +88,11 @@ async function main(): Promise<void> {
         "framework's route that queries PostgreSQL on every request.",
       '',
       `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load ` +
-        `${machine.loadAtStart.toFixed(1)} at the start (other work shared the cores).`,
+        `${machine.loadAtStart.toFixed(1)} at the start.` +
+        (machine.loadAtStart > machine.cores
+          ? ' The cores were shared with other work: absolute figures are far below what the ' +
+            'machine does idle, and only the ratios, measured side by side, are meaningful.'
+          : ''),
       '',
       markdownTable(table),
       POSTGRES_SECTION_END,
