@@ -1,6 +1,7 @@
 // A child process serving the HTTP section's routes on loopback, one framework per process, so
 // that the load generator (autocannon, in the parent) and the server each have a core.
-// Usage (forked by http.ts): http-server.ts <hono|express> <SQLite file> [<Redis URL>]
+// Usage (forked by http.ts, postgres.ts, near-cache.ts):
+//   http-server.ts <hono|express> <SQLite file | postgresql:// URL> [<Redis URL>]
 // With a Redis URL, the cache is Redis with the near cache on (near-cache.ts).
 import type { Server } from 'node:http'
 import { createGarner } from '@garner/core'
@@ -13,14 +14,19 @@ import type { ServerReady } from './http-routes.js'
 
 const [framework, file, redisUrl] = process.argv.slice(2)
 if ((framework !== 'hono' && framework !== 'express') || file === undefined) {
-  throw new Error('usage: http-server.ts <hono|express> <SQLite file>')
+  throw new Error(
+    'usage: http-server.ts <hono|express> <SQLite file | postgresql:// URL> [<Redis URL>]',
+  )
 }
 
 const garner =
   redisUrl === undefined
     ? createGarner()
     : createGarner({ store: createKeyv(redisUrl), nearCache: true })
-const database = await openDatabase(file, garner)
+const database = await openDatabase(
+  file.startsWith('postgresql://') ? { kind: 'postgresql', url: file } : { kind: 'sqlite', file },
+  garner,
+)
 // The demo's users with their posts: the same data on every route.
 const load = (): Promise<unknown> =>
   database.prisma.user.findMany({

@@ -12,6 +12,7 @@ import { BINDING_COUNTS, garnerArmName, inProcessHitArms, keysRead } from './in-
 import { commitUnderTest, describeMachine, packageVersions, redisVersion } from './machine.js'
 import { runMemory } from './memory.js'
 import { inProcessMissArms, invalidationArms, redisMissArms } from './misses.js'
+import { postgresSection, withPostgresSection } from './postgres.js'
 import { profileArm, profileHttp } from './profile.js'
 import { redisHitArms } from './redis.js'
 import { COMMAND_SAMPLES, commandsPerOp, startRedis } from './redis-server.js'
@@ -219,13 +220,17 @@ async function main(): Promise<void> {
     profiles,
     wallSeconds: (performance.now() - started) / 1000,
   }
-  // The near-cache section comes from its own run (bench:near-cache): keep it.
+  // The near-cache and PostgreSQL sections come from their own runs (bench:near-cache,
+  // bench:postgres): keep them.
   const previous = await readFile(REPORT, 'utf8').catch(() => '')
   const nearCache = /<!-- near-cache:start -->[\s\S]*<!-- near-cache:end -->/.exec(previous)?.[0]
   const report = markdownReport(final)
   await writeFile(
     REPORT,
-    nearCache === undefined ? report : `${report.trimEnd()}\n\n${nearCache}\n`,
+    withPostgresSection(
+      nearCache === undefined ? report : `${report.trimEnd()}\n\n${nearCache}\n`,
+      postgresSection(previous),
+    ),
   )
   console.log(`\n${terminalReport(final)}\n`)
   step(`wrote ${REPORT.pathname}`)

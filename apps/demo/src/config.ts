@@ -2,6 +2,7 @@
 import { resolve } from 'node:path'
 import { DEFAULT_MAX_ENTRIES } from '@garner/core'
 import { FRAMEWORKS, type Framework } from './apps/index.js'
+import type { DatabaseTarget } from './database.js'
 
 export type { Framework }
 
@@ -12,8 +13,11 @@ export interface DemoConfig {
   readonly framework: Framework
   /** Redis for the cache and the key-value routes; in-process stores when absent. */
   readonly redisUrl: string | undefined
-  /** Path of the SQLite file; created, migrated and seeded when it does not exist. */
-  readonly databaseFile: string
+  /**
+   * The database: a SQLite file (created, migrated and seeded when it does not exist) or a
+   * PostgreSQL database (migrated and seeded when it has no tables).
+   */
+  readonly database: DatabaseTarget
   /** Default time to live of `/kv` entries, in seconds. */
   readonly kvTtlSeconds: number
   /**
@@ -38,19 +42,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
     const names = FRAMEWORKS.map((known) => `"${known}"`).join(', ')
     throw new Error(`DEMO_FRAMEWORK must be one of ${names}; got "${name}".`)
   }
-  const databaseUrl = env.DATABASE_URL ?? DEFAULT_DATABASE_URL
-  if (!databaseUrl.startsWith('file:') || databaseUrl.length === 'file:'.length) {
-    throw new Error(
-      `DATABASE_URL must be a SQLite file URL like "file:./data/demo.db"; got "${databaseUrl}".`,
-    )
-  }
+  const database = databaseTarget(env.DATABASE_URL || DEFAULT_DATABASE_URL)
   return {
     port: integer(env.PORT, 3000, 'PORT', 0, 65_535),
     host: env.HOST ?? '127.0.0.1',
     framework,
     redisUrl: env.REDIS_URL === '' ? undefined : env.REDIS_URL,
     nearCache: env.NEAR_CACHE !== '0',
-    databaseFile: resolve(databaseUrl.slice('file:'.length)),
+    database,
     kvTtlSeconds: integer(env.KV_TTL, 300, 'KV_TTL', 1, 365 * 24 * 3600),
     databaseLatencyMs: integer(env.DEMO_DB_LATENCY_MS, 0, 'DEMO_DB_LATENCY_MS', 0, 10_000),
     cacheMaxEntries: integer(
@@ -61,6 +60,17 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
       10_000_000,
     ),
   }
+}
+
+function databaseTarget(url: string): DatabaseTarget {
+  if (/^postgres(ql)?:\/\/./.test(url)) return { kind: 'postgresql', url }
+  if (url.startsWith('file:') && url.length > 'file:'.length) {
+    return { kind: 'sqlite', file: resolve(url.slice('file:'.length)) }
+  }
+  throw new Error(
+    'DATABASE_URL must be a SQLite file URL like "file:./data/demo.db" or a PostgreSQL URL like ' +
+      `"postgresql://user@localhost:5432/garner_demo"; got "${url}".`,
+  )
 }
 
 function integer(

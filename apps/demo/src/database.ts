@@ -1,19 +1,31 @@
-// The demo's SQLite database through Prisma: created, migrated and seeded on first start, and
-// extended with @garner/prisma so that every write invalidates what it touched.
+// The demo's database through Prisma, SQLite or PostgreSQL: created, migrated and seeded on first
+// start, and extended with @garner/prisma so that every write invalidates what it touched.
 import { existsSync } from 'node:fs'
 import { mkdir, readdir, readFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import type { Garner } from '@garner/core'
 import { garnerExtension } from '@garner/prisma'
 import { PrismaLibSql } from '@prisma/adapter-libsql'
+import { PrismaPg } from '@prisma/adapter-pg'
+import { DatabaseUnavailableError, isDatabaseUnavailable } from './database-errors.js'
 import { garnerSchema } from './generated/garner/schema.js'
+import { garnerSchema as postgresGarnerSchema } from './generated/postgresql/garner/schema.js'
+import { PrismaClient as PostgresPrismaClient } from './generated/postgresql/prisma/client.js'
 import { PrismaClient } from './generated/prisma/client.js'
 import { seed } from './seed.js'
 
-const MIGRATIONS = new URL('../prisma/migrations/', import.meta.url)
+/** Where the data lives: a SQLite file, or a PostgreSQL database. */
+export type DatabaseTarget =
+  | { readonly kind: 'sqlite'; readonly file: string }
+  | { readonly kind: 'postgresql'; readonly url: string }
 
 /** Prisma Client extended with Garner's invalidation. */
 export type DemoPrisma = ReturnType<typeof extendedClient>
+
+const MIGRATIONS = {
+  sqlite: new URL('../prisma/migrations/', import.meta.url),
+  postgresql: new URL('../prisma/postgresql/migrations/', import.meta.url),
+} as const
 
 const READS = new Set([
   'findUnique',
@@ -24,13 +36,39 @@ const READS = new Set([
   'count',
 ])
 
-function extendedClient(url: string, garner: Garner, latencyMs: number) {
-  return new PrismaClient({ adapter: new PrismaLibSql({ url }) })
+// An unreachable server answers every request with a 503 quickly instead of holding it.
+const POSTGRES_CONNECT_TIMEOUT_MS = 2_000
+
+function extendedClient(target: DatabaseTarget, garner: Garner, latencyMs: number) {
+  // Both clients are generated from one schema (scripts/prisma-generate.mjs), so the PostgreSQL
+  // client has the SQLite client's model API.
+  const client =
+    target.kind === 'sqlite'
+      ? new PrismaClient({ adapter: new PrismaLibSql({ url: `file:${target.file}` }) })
+      : (new PostgresPrismaClient({
+          adapter: new PrismaPg(
+            {
+              connectionString: target.url,
+              connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS,
+            },
+            // A server restart breaks idle pooled connections: the pool drops them and opens new
+            // ones; nothing else needs to happen.
+            { onPoolError: () => {}, onConnectionError: () => {} },
+          ),
+        }) as unknown as PrismaClient)
+  return client
     .$extends({
-      name: 'demo-latency',
+      name: 'demo-database',
       query: {
         async $allOperations({ operation, args, query }) {
-          const result = await query(args)
+          let result: unknown
+          try {
+            result = await query(args)
+          } catch (error) {
+            // A database that cannot be reached is not the request's fault: the routes answer 503.
+            if (isDatabaseUnavailable(error)) throw new DatabaseUnavailableError(error)
+            throw error
+          }
           // Fault injection only (DEMO_DB_LATENCY_MS): a slow database, whose answers to reads
           // arrive late, after the data was read.
           if (latencyMs > 0 && READS.has(operation)) {
@@ -40,7 +78,11 @@ function extendedClient(url: string, garner: Garner, latencyMs: number) {
         },
       },
     })
-    .$extends(garnerExtension(garner, { schema: garnerSchema }))
+    .$extends(
+      garnerExtension(garner, {
+        schema: target.kind === 'sqlite' ? garnerSchema : postgresGarnerSchema,
+      }),
+    )
 }
 
 /** An open database: the extended client, whether it was just created, and how to close it. */
@@ -51,20 +93,26 @@ export interface Database {
 }
 
 /**
- * Opens the SQLite file at `file`. A file that does not exist yet (or has no tables) is
- * created, migrated and seeded first.
+ * Opens the database. One that has no tables yet (a SQLite file that does not exist, an empty
+ * PostgreSQL database) is migrated and seeded first.
  */
-export async function openDatabase(file: string, garner: Garner, latencyMs = 0): Promise<Database> {
-  const url = `file:${file}`
-  const created = await migrateIfNew(file, url)
-  const prisma = extendedClient(url, garner, latencyMs)
+export async function openDatabase(
+  target: DatabaseTarget,
+  garner: Garner,
+  latencyMs = 0,
+): Promise<Database> {
+  const created =
+    target.kind === 'sqlite'
+      ? await migrateSqliteIfNew(target.file)
+      : await migratePostgresIfNew(target.url)
+  const prisma = extendedClient(target, garner, latencyMs)
   if (created) await seed(prisma)
   return { prisma, created, close: () => prisma.$disconnect() }
 }
 
-async function migrateIfNew(file: string, url: string): Promise<boolean> {
+async function migrateSqliteIfNew(file: string): Promise<boolean> {
   if (!existsSync(file)) await mkdir(dirname(file), { recursive: true })
-  const adapter = await new PrismaLibSql({ url }).connect()
+  const adapter = await new PrismaLibSql({ url: `file:${file}` }).connect()
   try {
     const tables = await adapter.queryRaw({
       sql: `SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'User'`,
@@ -72,21 +120,46 @@ async function migrateIfNew(file: string, url: string): Promise<boolean> {
       argTypes: [],
     })
     if (tables.rows.length > 0) return false
-    for (const script of await migrationScripts()) await adapter.executeScript(script)
+    for (const script of await migrationScripts('sqlite')) await adapter.executeScript(script)
     return true
   } finally {
     await adapter.dispose()
   }
 }
 
+// Two demo processes may start on one empty database: an advisory lock lets one of them migrate
+// (in a transaction), and the other then finds the tables.
+const MIGRATION_LOCK = 7_146_172
+
+async function migratePostgresIfNew(url: string): Promise<boolean> {
+  const adapter = await new PrismaPg({ connectionString: url }).connect()
+  const query = (sql: string) => adapter.queryRaw({ sql, args: [], argTypes: [] })
+  try {
+    // executeScript: the lock functions return void, a type queryRaw refuses.
+    await adapter.executeScript(`SELECT pg_advisory_lock(${MIGRATION_LOCK})`)
+    try {
+      const tables = await query(`SELECT to_regclass('"User"') IS NOT NULL AS present`)
+      if (tables.rows[0]?.[0] === true) return false
+      const scripts = await migrationScripts('postgresql')
+      await adapter.executeScript(`BEGIN;\n${scripts.join('\n')}\nCOMMIT;`)
+      return true
+    } finally {
+      await adapter.executeScript(`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`)
+    }
+  } finally {
+    await adapter.dispose()
+  }
+}
+
 // Migration folders are named by timestamp, so their names sort in the order they apply.
-async function migrationScripts(): Promise<string[]> {
-  const entries = await readdir(MIGRATIONS, { withFileTypes: true })
-  const folders = entries
+async function migrationScripts(kind: DatabaseTarget['kind']): Promise<string[]> {
+  const folder = MIGRATIONS[kind]
+  const entries = await readdir(folder, { withFileTypes: true })
+  const names = entries
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort()
   return Promise.all(
-    folders.map((folder) => readFile(new URL(`${folder}/migration.sql`, MIGRATIONS), 'utf8')),
+    names.map((name) => readFile(new URL(`${name}/migration.sql`, folder), 'utf8')),
   )
 }

@@ -1,6 +1,6 @@
 // `pnpm demo`: starts the demo API with the settings from the environment and says how to use it.
 import { FRAMEWORKS } from './apps/index.js'
-import { readConfig } from './config.js'
+import { type DemoConfig, readConfig } from './config.js'
 import { startDemo } from './server.js'
 
 const config = (() => {
@@ -17,7 +17,7 @@ const store = config.redisUrl === undefined ? 'memory (in process)' : `redis (${
 console.log(`Garner demo listening on ${demo.url}
   framework: ${config.framework}   (DEMO_FRAMEWORK=${FRAMEWORKS.join('|')})
   cache store: ${store}   (set REDIS_URL to use Redis)
-  database: ${config.databaseFile}${demo.database.created ? ' (created and seeded)' : ''}
+  database: ${describeDatabase(config)}${demo.database.created ? ' (created and seeded)' : ''}   (DATABASE_URL=file:…|postgresql://…)
 
 Try:
   curl -i ${demo.url}/users/1 -H 'Authorization: Bearer 1'
@@ -31,4 +31,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       () => process.exit(1),
     )
   })
+}
+
+// The PostgreSQL URL without its password.
+function describeDatabase({ database }: DemoConfig): string {
+  if (database.kind === 'sqlite') return `SQLite ${database.file}`
+  const url = new URL(database.url)
+  url.password = ''
+  return `PostgreSQL ${url.href}`
 }

@@ -36,7 +36,7 @@ export async function startDemo(config: DemoConfig): Promise<Demo> {
     nearCache: keyv !== undefined && config.nearCache !== false,
   })
   const stats = trackStats(garner)
-  const database = await openDatabase(config.databaseFile, garner, config.databaseLatencyMs)
+  const database = await openDatabase(config.database, garner, config.databaseLatencyMs)
   const kvStore: KvStore =
     config.redisUrl === undefined ? memoryKv() : await redisKv(config.redisUrl)
 

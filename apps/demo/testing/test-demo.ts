@@ -1,10 +1,17 @@
-// A demo started in this process for a test: a fresh SQLite file in a temporary directory, and a
-// private redis-server when the store is Redis. Shared by the end-to-end and fault suites.
+// A demo started in this process for a test: a fresh SQLite file in a temporary directory (or a
+// private PostgreSQL server), and a private redis-server when the store is Redis. Shared by the
+// end-to-end and fault suites.
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type RedisServer, startRedisServer } from '@garner/fixtures'
+import {
+  type PostgresServer,
+  type RedisServer,
+  startPostgresServer,
+  startRedisServer,
+} from '@garner/fixtures'
 import type { Framework } from '../src/config.js'
+import type { DatabaseTarget } from '../src/database.js'
 import { type Demo, startDemo } from '../src/server.js'
 
 /** A demo in this process, on a fresh database, with a private Redis when `store` is redis. */
@@ -12,22 +19,37 @@ export interface TestDemo {
   readonly demo: Demo
   readonly url: string
   readonly redis: RedisServer | undefined
+  /** The demo's PostgreSQL server, when it runs on PostgreSQL. */
+  readonly postgres: PostgresServer | undefined
   close(): Promise<void>
+}
+
+export interface TestDemoOptions {
+  readonly databaseLatencyMs?: number
+  readonly cacheMaxEntries?: number
+  /** Default SQLite. */
+  readonly database?: DatabaseTarget['kind']
 }
 
 export async function startTestDemo(
   framework: Framework,
   store: 'memory' | 'redis',
-  options: { databaseLatencyMs?: number; cacheMaxEntries?: number } = {},
+  options: TestDemoOptions = {},
 ): Promise<TestDemo> {
   const directory = await mkdtemp(join(tmpdir(), 'garner-demo-'))
-  const redis = store === 'redis' ? await startRedisServer() : undefined
+  const [redis, postgres] = await Promise.all([
+    store === 'redis' ? startRedisServer() : undefined,
+    options.database === 'postgresql' ? startPostgresServer() : undefined,
+  ])
   const demo = await startDemo({
     port: 0,
     host: '127.0.0.1',
     framework,
     redisUrl: redis?.url,
-    databaseFile: join(directory, 'demo.db'),
+    database:
+      postgres === undefined
+        ? { kind: 'sqlite', file: join(directory, 'demo.db') }
+        : { kind: 'postgresql', url: postgres.url },
     kvTtlSeconds: 300,
     databaseLatencyMs: options.databaseLatencyMs ?? 0,
     cacheMaxEntries: options.cacheMaxEntries,
@@ -36,9 +58,10 @@ export async function startTestDemo(
     demo,
     url: demo.url,
     redis,
+    postgres,
     async close() {
       await demo.close()
-      await redis?.stop()
+      await Promise.all([redis?.stop(), postgres?.stop()])
       await rm(directory, { recursive: true, force: true })
     },
   }

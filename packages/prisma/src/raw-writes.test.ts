@@ -1,9 +1,13 @@
-// Raw SQL writes against real SQLite on both stores: the rawWrites option and its safe default.
+// Raw SQL writes against real SQLite and PostgreSQL on both stores: the rawWrites option and its safe default.
 import { expect, it } from 'vitest'
 import type { RawWrite } from './index.js'
-import { garnerSchema } from './testing/generated/garner/schema.js'
-import { describeWithStores } from './testing/harness.js'
+import type { TestDatabase } from './testing/database.js'
+import { describeWithStores, schemaOf } from './testing/harness.js'
 import { seed } from './testing/seed.js'
+
+// $executeRawUnsafe takes the database's own placeholders: `?` on SQLite, `$1` on PostgreSQL.
+const renameUser = ({ placeholder }: TestDatabase): string =>
+  `UPDATE "User" SET "name" = ${placeholder(1)} WHERE "id" = ${placeholder(2)}`
 
 describeWithStores('raw writes', (t) => {
   it('by default a raw write invalidates every model', async () => {
@@ -22,9 +26,9 @@ describeWithStores('raw writes', (t) => {
 
   it('rawWrites names the models raw writes change', async () => {
     const { alice, essay } = await seed(t.prisma)
-    const prisma = t.client({ schema: garnerSchema, rawWrites: ['User'] })
+    const prisma = t.client({ schema: schemaOf(t.database), rawWrites: ['User'] })
     const watch = await t.watch({ alice: ['User', alice], essay: ['Post', essay] })
-    await prisma.$executeRawUnsafe('UPDATE "User" SET "name" = ? WHERE "id" = ?', 'Raw', alice)
+    await prisma.$executeRawUnsafe(renameUser(t.database), 'Raw', alice)
     expect(await watch.stale()).toEqual(['alice'])
   })
 
@@ -32,7 +36,7 @@ describeWithStores('raw writes', (t) => {
     const { alice, essay } = await seed(t.prisma)
     const seen: RawWrite[] = []
     const prisma = t.client({
-      schema: garnerSchema,
+      schema: schemaOf(t.database),
       rawWrites: (write) => {
         seen.push(write)
         return write.sql.includes('"Post"') ? ['Post'] : 'all'
@@ -49,10 +53,10 @@ describeWithStores('raw writes', (t) => {
     ])
     expect(await watch.stale()).toEqual(['essay'])
 
-    await prisma.$executeRawUnsafe('UPDATE "User" SET "name" = ? WHERE "id" = ?', 'Raw', alice)
+    await prisma.$executeRawUnsafe(renameUser(t.database), 'Raw', alice)
     expect(seen[1]).toEqual({
       operation: '$executeRawUnsafe',
-      sql: 'UPDATE "User" SET "name" = ? WHERE "id" = ?',
+      sql: renameUser(t.database),
       values: ['Raw', alice],
     })
     expect(await watch.stale()).toEqual(['alice', 'essay'])
@@ -61,7 +65,7 @@ describeWithStores('raw writes', (t) => {
   it('a rawWrites function that names an unknown model throws before the statement runs', async () => {
     const { alice } = await seed(t.prisma)
     const prisma = t.client({
-      schema: garnerSchema,
+      schema: schemaOf(t.database),
       // @ts-expect-error 'Users' is not a model of the schema
       rawWrites: () => ['Users'],
     })
@@ -73,7 +77,7 @@ describeWithStores('raw writes', (t) => {
 
   it('rawWrites: [] invalidates nothing, for code that invalidates by hand', async () => {
     const { alice } = await seed(t.prisma)
-    const prisma = t.client({ schema: garnerSchema, rawWrites: [] })
+    const prisma = t.client({ schema: schemaOf(t.database), rawWrites: [] })
     const watch = await t.watch({ alice: ['User', alice], users: 'User' })
     await prisma.$executeRaw`UPDATE "User" SET "name" = ${'Raw'} WHERE "id" = ${alice}`
     expect(await watch.stale()).toEqual([])
@@ -81,7 +85,9 @@ describeWithStores('raw writes', (t) => {
 
   it('an unknown model in rawWrites is refused when the client is extended', () => {
     // @ts-expect-error 'Users' is not a model of the schema
-    expect(() => t.client({ schema: garnerSchema, rawWrites: ['Users'] })).toThrow(TypeError)
+    expect(() => t.client({ schema: schemaOf(t.database), rawWrites: ['Users'] })).toThrow(
+      TypeError,
+    )
   })
 
   it('$queryRaw is a read: it invalidates nothing', async () => {

@@ -2,8 +2,7 @@
 // commit, never before it and never after a rollback; and a reader caching during the transaction
 // cannot leave the pre-commit row cached.
 import { expect, it } from 'vitest'
-import { garnerSchema } from './testing/generated/garner/schema.js'
-import { describeWithStores } from './testing/harness.js'
+import { describeWithStores, schemaOf } from './testing/harness.js'
 import { seed } from './testing/seed.js'
 
 describeWithStores('transactions', (t) => {
@@ -103,7 +102,7 @@ describeWithStores('transactions', (t) => {
     const { alice, bob } = await seed(t.prisma)
     // Another client: its write is no part of the transaction (and, made before the transaction
     // writes, does not wait for SQLite's write lock).
-    const other = t.client({ schema: garnerSchema })
+    const other = t.client({ schema: schemaOf(t.database) })
     const watch = await t.watch({ alice: ['User', alice], bob: ['User', bob] })
     await t.prisma.$transaction(async (tx) => {
       await other.user.update({ where: { id: bob }, data: { name: 'B' } })
@@ -117,7 +116,7 @@ describeWithStores('transactions', (t) => {
   it('a reader caching during the transaction does not keep the pre-commit row after the commit', async () => {
     const { alice } = await seed(t.prisma)
     // Another connection to the same database file, as another process would have.
-    const reader = t.client({ schema: garnerSchema })
+    const reader = t.client({ schema: schemaOf(t.database) })
     const aliceName = () =>
       t.garner.fetch(
         ['name', alice],

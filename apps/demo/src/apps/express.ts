@@ -6,6 +6,7 @@ import { cacheBust, garnerIdentity } from '@garner/express'
 import express, { type NextFunction, type Request, type Response } from 'express'
 import type { Caller } from '../caller.js'
 import { writeError } from '../data.js'
+import { unavailableAnswer } from '../database-errors.js'
 import type { KvAnswer } from '../kv/kv-service.js'
 import { nearCacheState, statsSnapshot } from '../stats.js'
 import { idParam, newPost, newUser, postChange, userChange } from '../validation.js'
@@ -176,6 +177,11 @@ export function expressApp({
   // Errors answer JSON, never a stack trace: 404/409 for a write's unknown id or taken email,
   // 4xx from Express itself (a body too large, a malformed parameter), 500 for anything else.
   app.use((error: { status?: unknown }, _req: Request, res: Response, _next: NextFunction) => {
+    const unavailable = unavailableAnswer(error)
+    if (unavailable !== undefined) {
+      res.status(unavailable.status).set(unavailable.headers).json({ error: unavailable.error })
+      return
+    }
     const known = writeError(error)
     if (known !== undefined) {
       res.status(known.status).json({ error: known.error })

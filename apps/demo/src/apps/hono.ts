@@ -10,6 +10,7 @@ import { createMiddleware } from 'hono/factory'
 import { HTTPException } from 'hono/http-exception'
 import type { Caller } from '../caller.js'
 import { writeError } from '../data.js'
+import { unavailableAnswer } from '../database-errors.js'
 import type { KvAnswer } from '../kv/kv-service.js'
 import { nearCacheState, statsSnapshot } from '../stats.js'
 import { idParam, newPost, newUser, postChange, userChange } from '../validation.js'
@@ -155,6 +156,10 @@ export function honoApp({ garner, data, findCaller, kv, stats, store }: AppDeps)
   app.notFound((c) => c.json({ error: 'Not found' }, 404))
   // Errors answer JSON, never a stack trace.
   app.onError((error, c) => {
+    const unavailable = unavailableAnswer(error)
+    if (unavailable !== undefined) {
+      return c.json({ error: unavailable.error }, unavailable.status, unavailable.headers)
+    }
     const known = writeError(error)
     if (known !== undefined) return c.json({ error: known.error }, known.status)
     if (error instanceof HTTPException && error.status < 500)

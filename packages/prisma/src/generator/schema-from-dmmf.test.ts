@@ -2,14 +2,21 @@
 // referential-action rules on small hand-written DMMF.
 import { describe, expect, it } from 'vitest'
 import { garnerSchema } from '../testing/generated/garner/schema.js'
+import { garnerSchema as postgresGarnerSchema } from '../testing/generated/postgresql/garner/schema.js'
 import { renderSchema } from './render.js'
 import { type DmmfField, type DmmfModel, schemaFromDmmf } from './schema-from-dmmf.js'
 
 describe('the generated schema of the test schema', () => {
+  it('is the same for the PostgreSQL client derived from it, but for the provider', () => {
+    expect(postgresGarnerSchema.provider).toBe('postgresql')
+    expect({ ...postgresGarnerSchema, provider: 'sqlite' }).toEqual(garnerSchema)
+  })
+
   it('has every model with its primary key', () => {
     expect(garnerSchema.provider).toBe('sqlite')
     expect(Object.keys(garnerSchema.models)).toEqual([
       'Comment',
+      'Counter',
       'Group',
       'Membership',
       'Post',
@@ -153,7 +160,7 @@ describe('renderSchema', () => {
       `export const garnerSchema = ${JSON.stringify(garnerSchema, null, 2)}`,
     )
     expect(files['schema.d.ts']).toContain(
-      'export type GarnerModelName = "Comment" | "Group" | "Membership" | "Post" | "Profile" | "Tag" | "User"',
+      'export type GarnerModelName = "Comment" | "Counter" | "Group" | "Membership" | "Post" | "Profile" | "Tag" | "User"',
     )
     expect(files['schema.d.ts']).toContain(
       'export declare const garnerSchema: GarnerSchema<GarnerModelName>',

@@ -1,14 +1,20 @@
-// One set of tests, run against both stores (describeWithStores): each test gets a fresh migrated
-// SQLite database, a Prisma Client extended with garnerExtension, and a fresh Garner. `watch`
-// caches values with real garner.fetch calls bound to rows and reports which ones went stale,
-// by counting loader runs.
+// One set of tests, run on both databases (SQLite through libSQL, PostgreSQL through node-postgres)
+// and both stores (describeWithStores): each test gets a fresh migrated database, a Prisma Client
+// extended with garnerExtension, and a fresh Garner. `watch` caches values with real garner.fetch
+// calls bound to rows and reports which ones went stale, by counting loader runs.
 import type { Bindings, Garner } from '@garner/core'
 import { counter } from '@garner/testing'
-import { PrismaLibSql } from '@prisma/adapter-libsql'
 import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest'
 import { type GarnerExtensionOptions, garnerExtension } from '../index.js'
-import { createTestDatabase, type TestDatabase } from './database.js'
+import {
+  createTestDatabase,
+  DATABASE_KINDS,
+  type DatabaseKind,
+  type TestDatabase,
+} from './database.js'
 import { type GarnerModelName, garnerSchema } from './generated/garner/schema.js'
+import { garnerSchema as postgresGarnerSchema } from './generated/postgresql/garner/schema.js'
+import { PrismaClient as PostgresPrismaClient } from './generated/postgresql/prisma/client.js'
 import { PrismaClient } from './generated/prisma/client.js'
 import { openStore, STORE_KINDS, type TestStore } from './stores.js'
 
@@ -17,10 +23,19 @@ export type TestOptions = GarnerExtensionOptions<GarnerModelName>
 /** The test schema's client, extended with garnerExtension. */
 export type TestClient = ReturnType<typeof extendedClient>
 
-function extendedClient(url: string, garner: Garner, options: TestOptions) {
-  return new PrismaClient({ adapter: new PrismaLibSql({ url }) }).$extends(
-    garnerExtension(garner, options),
-  )
+function extendedClient(database: TestDatabase, garner: Garner, options: TestOptions) {
+  // Both clients are generated from the same models (scripts/prisma-generate.mjs): the PostgreSQL
+  // one has the SQLite one's model API, plus PostgreSQL-only filters the tests do not use.
+  const Client =
+    database.kind === 'sqlite'
+      ? PrismaClient
+      : (PostgresPrismaClient as unknown as typeof PrismaClient)
+  return new Client({ adapter: database.adapter() }).$extends(garnerExtension(garner, options))
+}
+
+/** The generated Garner schema of a database's client. */
+export function schemaOf(database: TestDatabase): TestOptions['schema'] {
+  return database.kind === 'sqlite' ? garnerSchema : postgresGarnerSchema
 }
 
 /** Values cached by {@link PrismaTest.watch}. */
@@ -41,54 +56,73 @@ export interface PrismaTest {
   watch(bindings: Record<string, Bindings>): Promise<Watch>
 }
 
-export function describeWithStores(title: string, define: (test: PrismaTest) => void): void {
-  describe.each(STORE_KINDS)(`${title} (%s store)`, (kind) => {
-    let store: TestStore | undefined
-    let current: PrismaTest | undefined
-    let close: (() => Promise<void>) | undefined
-    beforeAll(async () => {
-      store = await openStore(kind)
-    })
-    afterAll(async () => {
-      await store?.close()
-    })
-    beforeEach(async () => {
-      ;({ test: current, close } = await startTest(store!.garner()))
-    })
-    afterEach(async () => {
-      await close?.()
-      current = undefined
-    })
-    const active = (): PrismaTest => {
-      if (current === undefined) throw new Error('PrismaTest is only valid inside a test.')
-      return current
-    }
-    define({
-      get prisma() {
-        return active().prisma
-      },
-      get garner() {
-        return active().garner
-      },
-      get database() {
-        return active().database
-      },
-      client: (options) => active().client(options),
-      watch: (bindings) => active().watch(bindings),
-    })
-  })
+const TARGETS = DATABASE_KINDS.flatMap((database) =>
+  STORE_KINDS.map((store) => ({ database, store })),
+)
+
+/**
+ * Defines the tests once for every database and store. `databases` narrows the databases, for
+ * tests that need what only some have (concurrent transactions need a server).
+ */
+export function describeWithStores(
+  title: string,
+  define: (test: PrismaTest) => void,
+  databases: readonly DatabaseKind[] = DATABASE_KINDS,
+): void {
+  const targets = TARGETS.filter((target) => databases.includes(target.database))
+  describe.each(targets)(
+    `${title} ($database, $store store)`,
+    ({ database: kind, store: storeKind }) => {
+      let store: TestStore | undefined
+      let current: PrismaTest | undefined
+      let close: (() => Promise<void>) | undefined
+      beforeAll(async () => {
+        store = await openStore(storeKind)
+      })
+      afterAll(async () => {
+        await store?.close()
+      })
+      beforeEach(async () => {
+        ;({ test: current, close } = await startTest(kind, store!.garner()))
+      })
+      afterEach(async () => {
+        await close?.()
+        current = undefined
+      })
+      const active = (): PrismaTest => {
+        if (current === undefined) throw new Error('PrismaTest is only valid inside a test.')
+        return current
+      }
+      define({
+        get prisma() {
+          return active().prisma
+        },
+        get garner() {
+          return active().garner
+        },
+        get database() {
+          return active().database
+        },
+        client: (options) => active().client(options),
+        watch: (bindings) => active().watch(bindings),
+      })
+    },
+  )
 }
 
-async function startTest(garner: Garner): Promise<{ test: PrismaTest; close(): Promise<void> }> {
-  const database = await createTestDatabase()
+async function startTest(
+  kind: DatabaseKind,
+  garner: Garner,
+): Promise<{ test: PrismaTest; close(): Promise<void> }> {
+  const database = await createTestDatabase(kind)
   const clients: TestClient[] = []
   const client = (options: TestOptions) => {
-    const opened = extendedClient(database.url, garner, options)
+    const opened = extendedClient(database, garner, options)
     clients.push(opened)
     return opened
   }
   const test: PrismaTest = {
-    prisma: client({ schema: garnerSchema }),
+    prisma: client({ schema: schemaOf(database) }),
     garner,
     database,
     client,

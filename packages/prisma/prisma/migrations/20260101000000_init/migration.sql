@@ -55,6 +55,12 @@ CREATE TABLE "Membership" (
 );
 
 -- CreateTable
+CREATE TABLE "Counter" (
+    "id" INTEGER NOT NULL PRIMARY KEY,
+    "version" INTEGER NOT NULL DEFAULT 0
+);
+
+-- CreateTable
 CREATE TABLE "_PostToTag" (
     "A" INTEGER NOT NULL,
     "B" INTEGER NOT NULL,
