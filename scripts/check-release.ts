@@ -150,6 +150,7 @@ async function main(): Promise<void> {
     devRange('express', 'express'),
     devRange('express', '@types/express'),
     devRange('hono', 'hono'),
+    devRange('fastify', 'fastify'),
     devRange('core', 'keyv'),
     devRange('core', '@keyv/redis'),
     devRange('prisma', '@prisma/client'),
@@ -186,6 +187,9 @@ async function main(): Promise<void> {
     )
     check('ESM: @garner/hono (200 then 304)', () =>
       console.log(indent(run('node', ['hono.mjs'], app))),
+    )
+    check('ESM: @garner/fastify (a listening server, 200, HEAD, then 304)', () =>
+      console.log(indent(run('node', ['fastify.mjs'], app))),
     )
     check('CommonJS: require() of every package (require(esm), Node 20.19+)', () =>
       console.log(indent(run('node', ['--no-warnings', 'require.cjs'], app))),
@@ -327,6 +331,42 @@ assert.equal(second.status, 304)
 assert.equal(loads, 1)
 console.log('hono: 200', etag, 'then 304')
 `,
+    'fastify.mjs': `
+import assert from 'node:assert/strict'
+import { createGarner } from '@garner/core'
+import { cacheBust, garnerIdentity } from '@garner/fastify'
+import Fastify from 'fastify'
+
+const app = Fastify()
+await app.register(cacheBust)
+await app.register(garnerIdentity, { garner: createGarner() })
+let loads = 0
+app.get('/users/:id', (request) =>
+  request.garner.bind(['User', request.params.id]).cacheOr304(async () => {
+    loads++
+    return { id: request.params.id }
+  }),
+)
+app.get('/plain', () => ({ ok: true }))
+const base = await app.listen({ port: 0, host: '127.0.0.1' })
+try {
+  const first = await fetch(base + '/users/1')
+  assert.equal(first.status, 200)
+  const body = await first.text()
+  assert.deepEqual(JSON.parse(body), { id: '1' })
+  const etag = first.headers.get('etag')
+  const head = await fetch(base + '/users/1', { method: 'HEAD' })
+  assert.equal(head.headers.get('content-length'), String(Buffer.byteLength(body)))
+  const second = await fetch(base + '/users/1', { headers: { 'If-None-Match': etag } })
+  assert.equal(second.status, 304)
+  assert.equal(loads, 1)
+  const plain = await fetch(base + '/plain')
+  assert.equal(plain.headers.get('expires'), 'Fri, 01 Jan 1990 00:00:00 GMT')
+  console.log('fastify: 200', etag, 'HEAD, then 304; cacheBust on other routes')
+} finally {
+  await app.close()
+}
+`,
     'redis.mjs': `
 import assert from 'node:assert/strict'
 import { createGarner } from '@garner/core'
@@ -356,12 +396,14 @@ const assert = require('node:assert/strict')
 const core = require('@garner/core')
 const express = require('@garner/express')
 const hono = require('@garner/hono')
+const fastify = require('@garner/fastify')
 const prisma = require('@garner/prisma')
 assert.equal(typeof core.createGarner, 'function')
 assert.equal(typeof express.garnerIdentity, 'function')
 assert.equal(typeof hono.garnerIdentity, 'function')
+assert.equal(typeof fastify.garnerIdentity, 'function')
 assert.equal(typeof prisma.garnerExtension, 'function')
-console.log('require(): ' + process.version + ' loads the ES modules of all four packages')
+console.log('require(): ' + process.version + ' loads the ES modules of all five packages')
 `,
     'prisma/schema.prisma': `
 generator client {
@@ -436,9 +478,11 @@ console.log('prisma: generated schema models', Object.keys(garnerSchema.models).
 import { createGarner, type Entry, type KeyStrategy, DEFAULT_KEY_STRATEGIES } from '@garner/core'
 import { describeGarnerConformance } from '@garner/testing'
 import { garnerIdentity as expressIdentity } from '@garner/express'
+import { garnerIdentity as fastifyIdentity } from '@garner/fastify'
 import { type GarnerEnv, garnerIdentity as honoIdentity } from '@garner/hono'
 import { garnerExtension, type RawWrites } from '@garner/prisma'
 import express from 'express'
+import Fastify, { type FastifyReply } from 'fastify'
 import { Hono } from 'hono'
 
 const role: KeyStrategy = { name: 'role', identifiesCaller: true, apply: (key, context) => ({ ...key, role: String(context.role) }) }
@@ -452,6 +496,11 @@ app.get('/', async (req) => {
 const hono = new Hono<GarnerEnv>()
 hono.use(honoIdentity(garner))
 hono.get('/', (c) => c.var.garner.cacheOr304(async () => ({ ok: true })))
+const fastify = Fastify()
+await fastify.register(fastifyIdentity, { garner })
+fastify.get<{ Params: { id: string } }>('/:id', (request): Promise<FastifyReply> =>
+  request.garner.bind(['User', request.params.id]).cacheOr304(async () => ({ ok: true })),
+)
 const raw: RawWrites<'User'> = ['User']
 export { entry, garnerExtension, raw, describeGarnerConformance }
 `,

@@ -13,6 +13,7 @@ const apiDir = join(docsDir, 'api')
 const API_MODULES = [
   '@garner/core',
   '@garner/express',
+  '@garner/fastify',
   '@garner/hono',
   '@garner/prisma',
   '@garner/testing',
@@ -76,6 +77,7 @@ const guideSidebar: DefaultTheme.SidebarItem[] = [
     items: [
       { text: '@garner/core reference', link: '/core' },
       { text: '@garner/express', link: '/express' },
+      { text: '@garner/fastify', link: '/fastify' },
       { text: '@garner/hono', link: '/hono' },
       { text: '@garner/prisma', link: '/prisma' },
       { text: '@garner/testing', link: '/testing' },
@@ -127,6 +129,7 @@ export default defineConfig({
         items: [
           { text: '@garner/core', link: '/core' },
           { text: '@garner/express', link: '/express' },
+          { text: '@garner/fastify', link: '/fastify' },
           { text: '@garner/hono', link: '/hono' },
           { text: '@garner/prisma', link: '/prisma' },
           { text: '@garner/testing', link: '/testing' },
