@@ -6,9 +6,9 @@
 // tokens just read (absent ones replaced by fresh tokens, written before the loader starts) are
 // the snapshot the new entry is stored with. An invalidation replaces tokens with fresh ones, so
 // any entry whose loader read the old tokens, even one written after the invalidation, is stale.
-import { Buffer } from 'node:buffer'
 import { GarnerError, isGarnerError } from '../errors.js'
 import type { Emitter, MissReason } from '../events.js'
+import { utf8Length } from '../keys/utf8.js'
 import type {
   EntryKeys,
   EntryMeta,
@@ -262,7 +262,7 @@ export class Engine {
       tokens: tokens as string[],
       etag,
       lastModified: nextLastModified(previous, etag, Date.now()),
-      size: Buffer.byteLength(body),
+      size: utf8Length(body),
       dates,
       body,
       // Garner's own frozen copy, decoded from the stored text: exactly what a later hit from

@@ -1,0 +1,77 @@
+// The digests Garner computes without node:crypto agree with node:crypto's SHA-256 on every input,
+// so keys and ETags are the same whichever runtime (or code path) computed them.
+import { createHash } from 'node:crypto'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { sha256, sha256Hex128 } from './hash.js'
+import { base64url, pureSha256, pureSha256Hex128 } from './sha256.js'
+import { utf8Length } from './utf8.js'
+
+const nodeSha256 = (text: string): string => createHash('sha256').update(text).digest('base64url')
+const nodeHex128 = (text: string): string =>
+  createHash('sha256').update(text).digest('hex').slice(0, 32)
+
+// Texts whose UTF-8 lengths sit on SHA-256's padding boundaries (55/56 and 119/120 bytes), on
+// the encoder's scratch limit, and texts with lone surrogates (encoded as U+FFFD).
+const EDGES = [
+  '',
+  'abc',
+  'x'.repeat(55),
+  'x'.repeat(56),
+  'x'.repeat(63),
+  'x'.repeat(64),
+  'x'.repeat(119),
+  'x'.repeat(120),
+  'é'.repeat(28),
+  '😀'.repeat(14),
+  'x'.repeat(511),
+  'x'.repeat(512),
+  'y'.repeat(16 * 1024),
+  'y'.repeat(16 * 1024 + 1),
+  '✓'.repeat(200_000),
+  '\ud800',
+  'a\udc00b',
+  '\ud83d\ude00\ud83d',
+]
+
+describe('SHA-256 without node:crypto', () => {
+  it('matches the FIPS 180-4 test vectors', () => {
+    expect(pureSha256Hex128('abc')).toBe('ba7816bf8f01cfea414140de5dae2223')
+    expect(pureSha256Hex128('')).toBe('e3b0c44298fc1c149afbf4c8996fb924')
+    expect(pureSha256Hex128('abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq')).toBe(
+      '248d6a61d20638b8e5c026930c3e6039',
+    )
+  })
+
+  it('agrees with node:crypto on block boundaries, long texts and lone surrogates', () => {
+    for (const text of EDGES) {
+      expect(pureSha256(text), `length ${text.length}`).toBe(nodeSha256(text))
+      expect(pureSha256Hex128(text), `length ${text.length}`).toBe(nodeHex128(text))
+      expect(sha256(text), `length ${text.length}`).toBe(nodeSha256(text))
+      expect(sha256Hex128(text), `length ${text.length}`).toBe(nodeHex128(text))
+      expect(utf8Length(text), `length ${text.length}`).toBe(Buffer.byteLength(text))
+    }
+  })
+
+  it('agrees with node:crypto on any text (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), fc.string({ maxLength: 2_000 })),
+        (text) => {
+          expect(pureSha256(text)).toBe(nodeSha256(text))
+          expect(sha256Hex128(text)).toBe(nodeHex128(text))
+          expect(utf8Length(text)).toBe(Buffer.byteLength(text))
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
+
+  it('encodes base64url like Buffer, for every remainder of three', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), (bytes) => {
+        expect(base64url(bytes, bytes.length)).toBe(Buffer.from(bytes).toString('base64url'))
+      }),
+    )
+  })
+})
