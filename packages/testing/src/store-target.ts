@@ -29,6 +29,8 @@ export interface StoreSetup {
 }
 
 let namespaces = 0
+// Tells apart processes sharing one server; 0 where there is no `process` (Workers).
+const PROCESS_ID: number = (globalThis as { process?: { pid?: number } }).process?.pid ?? 0
 
 /**
  * A {@link StoreTarget} from the Garner options that select a store. Every Garner it creates gets
@@ -55,7 +57,7 @@ export function storeTarget(
           const garner = createGarner({
             ...setup.options,
             ...options,
-            namespace: `${name}-${process.pid}-${++namespaces}`,
+            namespace: `${name}-${PROCESS_ID}-${++namespaces}`,
           })
           created.push(garner)
           return garner
