@@ -9,6 +9,8 @@ export function createApp(runtime: string): Hono<GarnerEnv> {
   const garner = createGarner()
   const items = new Map<string, { id: string; name: string; tags: string[] }>([
     ['1', { id: '1', name: 'Sprocket', tags: ['metal', 'ünïcødé ✓', '😀'] }],
+    // Long enough that runtimes with a native SHA-256 use it for the ETag (sha256.ts otherwise).
+    ['2', { id: '2', name: 'Gear ✓ '.repeat(300), tags: ['long'] }],
   ])
   const loads: Record<string, number> = {}
   const count = (name: string): void => {

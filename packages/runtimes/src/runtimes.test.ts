@@ -65,6 +65,8 @@ for (const runtime of RUNTIMES) {
         expect(first.headers.get('etag')).toBe(node.etag)
         expect(body).toBe(node.body)
         expect(first.headers.get('last-modified')).toMatch(/ GMT$/)
+        const long = await get('/items/2')
+        expect(long.headers.get('etag')).toBe((await expectedOnNode('/items/2')).etag)
 
         const revalidated = await get('/items/1', { 'If-None-Match': node.etag! })
         expect(revalidated.status).toBe(304)
