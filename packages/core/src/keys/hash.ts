@@ -26,9 +26,10 @@ function nativeCrypto(): NativeCrypto | undefined {
 }
 
 const native = nativeCrypto()
-// Below this many characters the pure digest is as fast as a native call (whose fixed cost is a
-// few microseconds on Node); above it, native hashing is several times faster per byte.
-const NATIVE_FROM_CHARS = 512
+// Below this many characters the pure digest is faster than a native call (whose fixed cost is a
+// few microseconds on Node): short credential digests; above it, native hashing wins, more and
+// more with length (bench:digests measures both).
+const NATIVE_FROM_CHARS = 128
 
 /** SHA-256 of `text` (UTF-8), base64url, 43 characters. */
 export function sha256(text: string): string {

@@ -1,0 +1,217 @@
+// `pnpm bench:digests`: what taking node:crypto and node:buffer out of @garner/core costs on Node.
+// Garner before the change (core's sources at BEFORE_REF, node:crypto's SHA-256 and
+// Buffer.byteLength) and after it (this checkout: the pure SHA-256, native hashing for long texts
+// where the runtime offers it, TextEncoder lengths) run side by side in the same rounds, and the
+// digests alone are timed per size. Writes its section of docs/benchmarks.md.
+import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as after from '@garner/core'
+// The pure digest alone, to show what runtimes without a native SHA-256 pay: an internal
+// function, measured here only (no adapter imports it).
+import { pureSha256Hex128 } from '../../packages/core/src/keys/sha256.js'
+import type { Arm } from './arms.js'
+import { type Comparison, compare } from './compare.js'
+import { countingLoader, profileValue, VALUE } from './fixture.js'
+import { markdownTable, micros, type Table, textTable, times } from './format.js'
+
+/** The last commit whose core hashes with node:crypto (the layout of issue 11). */
+const BEFORE_REF = process.env.BEFORE_REF ?? '709ee36'
+const ROUNDS = 9
+const REPORT = new URL('../../docs/benchmarks.md', import.meta.url)
+export const DIGESTS_START = '<!-- digests:start -->'
+export const DIGESTS_END = '<!-- digests:end -->'
+
+type Core = typeof after
+
+async function loadBefore(dir: string): Promise<Core> {
+  const root = execFileSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8' }).trim()
+  const archive = execFileSync('git', ['archive', BEFORE_REF, 'packages/core/src'], {
+    cwd: root,
+    maxBuffer: 64 * 1024 * 1024,
+  })
+  execFileSync('tar', ['-x', '-C', dir], { input: archive })
+  return (await import(join(dir, 'packages/core/src/index.ts'))) as Core
+}
+
+/** A fresh key per call. */
+function keys(prefix: string): () => string {
+  let next = 0
+  return () => `${prefix}:${next++}`
+}
+
+function missArm(core: Core, name: string, role: Arm['role'], value: unknown): Arm {
+  const store = core.memoryStore()
+  const garner = core.createGarner({ store })
+  const key = keys(name)
+  const load = countingLoader(value)
+  return {
+    name,
+    role,
+    op: () => garner.fetch(key(), () => load(), { bind: ['User', 42] }),
+    reset: () => store.clear(),
+  }
+}
+
+function hitArm(core: Core, name: string, role: Arm['role'], key: () => after.KeyPart): Arm {
+  const garner = core.createGarner()
+  const load = countingLoader(VALUE)
+  return {
+    name,
+    role,
+    loader: load,
+    op: () => garner.fetch(key(), () => load(), { bind: ['User', 42] }),
+  }
+}
+
+// A structured key whose canonical text is about 300 characters: Garner stores it hashed, and
+// hashes it again on every fetch (structured keys are not memoized).
+const longKey = (): after.KeyPart => ({
+  view: 'search',
+  filters: { q: 'analytical engine'.repeat(8), tags: ['history', 'computing', 'looms'] },
+  page: 2,
+  sort: ['-createdAt', 'title'],
+})
+
+interface Row {
+  readonly table: string
+  readonly comparison: Comparison
+}
+
+async function rows(before: Core): Promise<Row[]> {
+  const result: Row[] = []
+  const run = async (table: string, arms: Arm[], reset: boolean): Promise<void> => {
+    for (const arm of arms) if (arm.loader) await arm.op(0)
+    const comparison = await compare(arms, ROUNDS, {
+      durationMs: 1_000,
+      slotOps: reset ? 100 : 500,
+      beforeRound: reset ? () => Promise.all(arms.map((arm) => arm.reset?.())) : undefined,
+    })
+    result.push({ table, comparison })
+  }
+  const big = profileValue(42, 10 * 1024)
+  await run(
+    'miss, 1 KB value, 1 binding',
+    [missArm(before, 'before', 'limit', VALUE), missArm(after, 'after', 'garner', VALUE)],
+    true,
+  )
+  await run(
+    'miss, 10 KB value, 1 binding',
+    [missArm(before, 'before', 'limit', big), missArm(after, 'after', 'garner', big)],
+    true,
+  )
+  await run(
+    'hit, 1 binding',
+    [
+      hitArm(before, 'before', 'limit', () => 'user:0'),
+      hitArm(after, 'after', 'garner', () => 'user:0'),
+    ],
+    false,
+  )
+  await run(
+    'hit, 300-character structured key (hashed on every fetch), 1 binding',
+    [hitArm(before, 'before', 'limit', longKey), hitArm(after, 'after', 'garner', longKey)],
+    false,
+  )
+  return result
+}
+
+/** The digests alone: node:crypto against the pure SHA-256, interleaved, medians of 9 rounds. */
+function digestTable(): Table {
+  const node = (text: string): string =>
+    createHash('sha256').update(text).digest('hex').slice(0, 32)
+  const rowsOut: string[][] = []
+  for (const bytes of [64, 300, 1024, 10 * 1024, 100 * 1024]) {
+    const text = JSON.stringify(profileValue(1, Math.max(bytes, 400))).slice(0, bytes)
+    const perOp: Record<'node' | 'pure', number[]> = { node: [], pure: [] }
+    const n = Math.max(50, Math.floor(4e6 / bytes))
+    for (let round = 0; round < 9; round++) {
+      for (const [name, digest] of [
+        ['node', node],
+        ['pure', pureSha256Hex128],
+      ] as const) {
+        const started = performance.now()
+        for (let index = 0; index < n; index++) digest(text)
+        perOp[name].push(((performance.now() - started) * 1000) / n)
+      }
+    }
+    const median = (values: number[]): number => values.sort((a, b) => a - b)[4]!
+    const nodeMicros = median(perOp.node)
+    const pureMicros = median(perOp.pure)
+    rowsOut.push([
+      bytes >= 1024 ? `${bytes / 1024} KB` : `${bytes} B`,
+      micros(nodeMicros),
+      micros(pureMicros),
+      `${(((bytes / pureMicros) * 1e6) / 1024 / 1024).toFixed(0)} MiB/s`,
+      times(pureMicros / nodeMicros),
+    ])
+  }
+  return {
+    title: 'SHA-256 alone: node:crypto against the pure implementation (what Workers pay)',
+    head: ['text', 'node:crypto', 'pure SHA-256', 'pure throughput', 'pure ÷ node'],
+    rows: rowsOut,
+  }
+}
+
+function comparisonTable(rowsIn: readonly Row[]): Table {
+  return {
+    title: `Garner before (${BEFORE_REF}: node:crypto, Buffer) and after (no Node built-ins)`,
+    head: ['operation', 'before', 'after', 'after ÷ before (time)', 'rounds'],
+    rows: rowsIn.map(({ table, comparison }) => {
+      const [before, afterFigures] = comparison.figures
+      return [
+        table,
+        micros(before!.summary.meanMicros),
+        micros(afterFigures!.summary.meanMicros),
+        // vsLimit is the median ratio of rates, round by round; time is its inverse.
+        times(1 / afterFigures!.vsLimit),
+        String(comparison.rounds),
+      ]
+    }),
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'garner-digests-'))
+  try {
+    const before = await loadBefore(dir)
+    const measured = comparisonTable(await rows(before))
+    const digests = digestTable()
+    for (const table of [measured, digests]) console.log(`\n${textTable(table)}`)
+    const section = [
+      DIGESTS_START,
+      '## Without Node built-ins: the cost on Node',
+      '',
+      `\`pnpm --filter garner-bench bench:digests\` (${new Date().toISOString().slice(0, 10)}): Garner ` +
+        `at ${BEFORE_REF} (SHA-256 from node:crypto, lengths from Buffer) and this checkout (the pure ` +
+        'SHA-256 for texts under 128 characters and wherever the runtime has no synchronous native ' +
+        'one, node:crypto for longer texts when `process.getBuiltinModule` hands it out, TextEncoder ' +
+        `lengths), in the same process and the same interleaved rounds (${ROUNDS} rounds of about 1 s per table). ` +
+        'Ratios under about 1.1× are within this machine’s noise.',
+      '',
+      `### ${measured.title}`,
+      '',
+      markdownTable(measured),
+      '',
+      `### ${digests.title}`,
+      '',
+      markdownTable(digests),
+      DIGESTS_END,
+    ].join('\n')
+    const report = readFileSync(REPORT, 'utf8')
+    const start = report.indexOf(DIGESTS_START)
+    const end = report.indexOf(DIGESTS_END)
+    const next =
+      start >= 0 && end > start
+        ? `${report.slice(0, start)}${section}${report.slice(end + DIGESTS_END.length)}`
+        : `${report.trimEnd()}\n\n${section}\n`
+    writeFileSync(REPORT, next)
+    console.log(`\nwrote the digests section of ${REPORT.pathname}`)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+await main()
