@@ -12,6 +12,8 @@ const here = fileURLToPath(new URL('.', import.meta.url))
 export interface Bundles {
   /** The entry Bun and Deno run (`conformance`, `serve <port>`). */
   readonly cli: string
+  /** The Redis suite for Bun and Deno (`<redis url>`), bundled for their Node compatibility. */
+  readonly cliRedis: string
   /** workerd's config, which embeds the Workers module next to it. */
   readonly workerdConfig: string
 }
@@ -38,6 +40,19 @@ export async function bundle(dir: string): Promise<Bundles> {
     entryPoints: [join(here, 'worker.ts')],
     outfile: join(dir, 'worker.mjs'),
   })
+  // @keyv/redis talks TCP through node:net: Bun and Deno provide it, Workers do not.
+  await build({
+    ...common,
+    platform: 'node',
+    conditions: ['@garner/source', 'import'],
+    mainFields: ['module', 'main'],
+    entryPoints: [join(here, 'cli-redis.ts')],
+    outfile: join(dir, 'cli-redis.mjs'),
+    // Some dependencies are CommonJS and require Node built-ins.
+    banner: {
+      js: "import { createRequire as garnerRequire } from 'node:module'; const require = garnerRequire(import.meta.url);",
+    },
+  })
   const workerdConfig = join(dir, 'config.capnp')
   writeFileSync(
     workerdConfig,
@@ -54,5 +69,5 @@ const worker :Workerd.Worker = (
 );
 `,
   )
-  return { cli: join(dir, 'cli.mjs'), workerdConfig }
+  return { cli: join(dir, 'cli.mjs'), cliRedis: join(dir, 'cli-redis.mjs'), workerdConfig }
 }

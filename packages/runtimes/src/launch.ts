@@ -20,7 +20,12 @@ export function executable(runtime: Runtime): string | undefined {
   return existsSync(path) ? path : undefined
 }
 
-function command(runtime: Runtime, bundles: Bundles, mode: string[]): string[] {
+function command(
+  runtime: Runtime,
+  bundles: Bundles,
+  mode: string[],
+  entry = bundles.cli,
+): string[] {
   const bin = executable(runtime)
   if (bin === undefined) {
     throw new Error(
@@ -31,18 +36,10 @@ function command(runtime: Runtime, bundles: Bundles, mode: string[]): string[] {
   switch (runtime) {
     case 'node':
     case 'bun':
-      return [bin, bundles.cli, ...mode]
+      return [bin, entry, ...mode]
     case 'deno':
       // Environment access: chai's colour support reads FORCE_TTY and friends.
-      return [
-        bin,
-        'run',
-        '--no-prompt',
-        '--allow-env',
-        '--allow-net=127.0.0.1',
-        bundles.cli,
-        ...mode,
-      ]
+      return [bin, 'run', '--no-prompt', '--allow-env', '--allow-net=127.0.0.1', entry, ...mode]
     case 'workerd':
       return [bin, 'serve', bundles.workerdConfig, ...mode]
   }
@@ -124,9 +121,14 @@ export async function serve(runtime: Runtime, bundles: Bundles): Promise<Running
   return { url, stop: () => child.stop() }
 }
 
-/** Runs the core conformance suite on `runtime` and returns its report. */
-export async function conformance(runtime: Runtime, bundles: Bundles): Promise<Report> {
+/** Runs the core conformance suite on `runtime` and returns its report; on Redis when `redisUrl` is given. */
+export async function conformance(
+  runtime: Runtime,
+  bundles: Bundles,
+  redisUrl?: string,
+): Promise<Report> {
   if (runtime === 'workerd') {
+    if (redisUrl !== undefined) throw new Error('workerd has no TCP client for Redis here')
     const app = await serve(runtime, bundles)
     try {
       const response = await fetch(`${app.url}/__conformance`)
@@ -135,7 +137,11 @@ export async function conformance(runtime: Runtime, bundles: Bundles): Promise<R
       await app.stop()
     }
   }
-  const child = start(command(runtime, bundles, ['conformance']))
+  const child = start(
+    redisUrl === undefined
+      ? command(runtime, bundles, ['conformance'])
+      : command(runtime, bundles, [redisUrl], bundles.cliRedis),
+  )
   const timer = setTimeout(() => child.process.kill('SIGKILL'), 120_000)
   await child.exited
   clearTimeout(timer)

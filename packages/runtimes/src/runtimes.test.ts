@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { redisForTests, type TestRedis } from '@garner/fixtures'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from './app.js'
 import { type Bundles, bundle } from './bundle.js'
@@ -16,20 +17,27 @@ const dir = mkdtempSync(join(tmpdir(), 'garner-runtimes-'))
 let bundles: Bundles
 // The control: the same bundle on Node, so every runtime must pass exactly the tests Node passes.
 let onNode: Report
+let onNodeRedis: Report
+let redis: TestRedis
 
 beforeAll(async () => {
   bundles = await bundle(dir)
+  redis = await redisForTests()
   onNode = await conformance('node', bundles)
+  onNodeRedis = await conformance('node', bundles, redis.url)
 }, 120_000)
 
-afterAll(() => {
+afterAll(async () => {
+  await redis?.release()
   rmSync(dir, { recursive: true, force: true })
 })
 
 describe('the bundled suite on Node (the control)', () => {
-  it('passes every test of the core conformance suite', () => {
+  it('passes every test of the core conformance suite, in process and on Redis', () => {
     expect(onNode.failed).toEqual([])
     expect(onNode.passed.length).toBeGreaterThanOrEqual(30)
+    expect(onNodeRedis.failed).toEqual([])
+    expect(onNodeRedis.passed.length).toBe(onNode.passed.length)
   })
 })
 
@@ -47,6 +55,15 @@ for (const runtime of RUNTIMES) {
       expect(report.failed).toEqual([])
       expect(report.passed).toEqual(onNode.passed)
     }, 150_000)
+
+    if (runtime !== 'workerd') {
+      it('passes the core conformance suite on Redis through @keyv/redis', async () => {
+        const report = await conformance(runtime, bundles, redis.url)
+        expect(report.runtime).toBe(runtime)
+        expect(report.failed).toEqual([])
+        expect(report.passed).toEqual(onNodeRedis.passed)
+      }, 150_000)
+    }
 
     it('serves a Hono app with cacheOr304: 200, 304 without the loader, HEAD, hashed keys, invalidation', async () => {
       const app = await serve(runtime, bundles)

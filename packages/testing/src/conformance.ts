@@ -392,14 +392,18 @@ export function describeGarnerConformance(
           const cache = garner()
           const database = { version: 1 }
           const gate = deferred()
+          const started = deferred()
           const slow = async () => {
             const read = database.version
+            started.resolve()
             await gate.promise
             return { version: read }
           }
           const bind = ['Row', 1] as const
           const early = cache.fetch('row', slow, { bind })
-          await sleep(10)
+          // The early load must have read the data before the write (on a busy machine, a store
+          // round trip can take longer than any fixed sleep).
+          await started.promise
           database.version = 2
           await cache.invalidate('Row', 1)
           // A fetch that starts now must not join the load that read version 1.
