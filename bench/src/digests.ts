@@ -14,6 +14,7 @@ import * as after from '@garner/core'
 import { pureSha256Hex128 } from '../../packages/core/src/keys/sha256.js'
 import type { Arm } from './arms.js'
 import { type Comparison, compare } from './compare.js'
+import { DIGESTS_END, DIGESTS_START } from './digest-section.js'
 import { countingLoader, profileValue, VALUE } from './fixture.js'
 import { markdownTable, micros, type Table, textTable, times } from './format.js'
 
@@ -21,8 +22,6 @@ import { markdownTable, micros, type Table, textTable, times } from './format.js
 const BEFORE_REF = process.env.BEFORE_REF ?? '709ee36'
 const ROUNDS = 9
 const REPORT = new URL('../../docs/benchmarks.md', import.meta.url)
-export const DIGESTS_START = '<!-- digests:start -->'
-export const DIGESTS_END = '<!-- digests:end -->'
 
 type Core = typeof after
 

@@ -5,6 +5,7 @@ import type { RedisServer } from '@garner/fixtures'
 import { type Arm, notAllHits, prime, resetAll } from './arms.js'
 import { stopAll } from './children.js'
 import { type Comparison, compare } from './compare.js'
+import { DIGESTS_END, DIGESTS_START } from './digest-section.js'
 import { VALUE_BYTES } from './fixture.js'
 import { runHttp } from './http.js'
 import { FRAMEWORKS } from './http-routes.js'
@@ -220,18 +221,18 @@ async function main(): Promise<void> {
     profiles,
     wallSeconds: (performance.now() - started) / 1000,
   }
-  // The near-cache and PostgreSQL sections come from their own runs (bench:near-cache,
-  // bench:postgres): keep them.
+  // The near-cache, PostgreSQL and digests sections come from their own runs (bench:near-cache,
+  // bench:postgres, bench:digests): keep them.
   const previous = await readFile(REPORT, 'utf8').catch(() => '')
   const nearCache = /<!-- near-cache:start -->[\s\S]*<!-- near-cache:end -->/.exec(previous)?.[0]
-  const report = markdownReport(final)
-  await writeFile(
-    REPORT,
-    withPostgresSection(
-      nearCache === undefined ? report : `${report.trimEnd()}\n\n${nearCache}\n`,
-      postgresSection(previous),
-    ),
+  const digests = new RegExp(`${DIGESTS_START}[\\s\\S]*${DIGESTS_END}`).exec(previous)?.[0]
+  const report = withPostgresSection(
+    nearCache === undefined
+      ? markdownReport(final)
+      : `${markdownReport(final).trimEnd()}\n\n${nearCache}\n`,
+    postgresSection(previous),
   )
+  await writeFile(REPORT, digests === undefined ? report : `${report.trimEnd()}\n\n${digests}\n`)
   console.log(`\n${terminalReport(final)}\n`)
   step(`wrote ${REPORT.pathname}`)
 }

@@ -58,6 +58,7 @@ const guideSidebar: DefaultTheme.SidebarItem[] = [
     items: [
       { text: 'Getting started', link: '/guide/getting-started' },
       { text: 'Deploying on many processes', link: '/guide/many-processes' },
+      { text: 'Runtimes: Node, Bun, Deno, Workers', link: '/runtimes' },
       { text: 'Coming from Ruby Garner', link: '/coming-from-ruby' },
     ],
   },
