@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as after from '@garner/core'
 // The pure digest alone, to show what runtimes without a native SHA-256 pay: an internal
@@ -94,6 +94,12 @@ async function rows(before: Core): Promise<Row[]> {
   await run(
     'miss, 1 KB value, 1 binding',
     [missArm(before, 'before', 'limit', VALUE), missArm(after, 'after', 'garner', VALUE)],
+    true,
+  )
+  // Two identical arms: how far apart the same code lands in this run (the noise floor).
+  await run(
+    'A/A control: miss, 1 KB value, this checkout against itself',
+    [missArm(after, 'before', 'limit', VALUE), missArm(after, 'after', 'garner', VALUE)],
     true,
   )
   await run(
@@ -188,7 +194,8 @@ async function main(): Promise<void> {
         'SHA-256 for texts under 128 characters and wherever the runtime has no synchronous native ' +
         'one, node:crypto for longer texts when `process.getBuiltinModule` hands it out, TextEncoder ' +
         `lengths), in the same process and the same interleaved rounds (${ROUNDS} rounds of about 1 s per table). ` +
-        'Ratios under about 1.1× are within this machine’s noise.',
+        `Load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores at the end of the run; ` +
+        'the A/A row (the same code in both arms) shows how far apart identical arms land in it.',
       '',
       `### ${measured.title}`,
       '',
