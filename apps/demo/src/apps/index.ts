@@ -2,11 +2,13 @@
 // (routes in that framework's idiom, served by a ServeApp) and one line here.
 import type { ServeApp } from './app.js'
 import { serveExpress } from './express.js'
+import { serveFastify } from './fastify.js'
 import { serveHono } from './hono.js'
 
 export const APPS = {
   hono: serveHono,
   express: serveExpress,
+  fastify: serveFastify,
 } as const satisfies Record<string, ServeApp>
 
 /** Which framework serves the demo. */
