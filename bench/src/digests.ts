@@ -18,8 +18,24 @@ import { DIGESTS_END, DIGESTS_START } from './digest-section.js'
 import { countingLoader, profileValue, VALUE } from './fixture.js'
 import { markdownTable, micros, type Table, textTable, times } from './format.js'
 
-/** The last commit whose core hashes with node:crypto (the layout of issue 11). */
-const BEFORE_REF = process.env.BEFORE_REF ?? '709ee36'
+/**
+ * The last commit whose core hashed with node:crypto: the parent of the commit that took the
+ * import out of keys/hash.ts, so that the two arms differ by that change alone.
+ */
+function lastNodeCryptoCommit(): string {
+  const cwd = execFileSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8' }).trim()
+  const removed = execFileSync(
+    'git',
+    ['log', '-1', '--format=%h', "-Sfrom 'node:crypto'", '--', 'packages/core/src/keys/hash.ts'],
+    { encoding: 'utf8', cwd },
+  ).trim()
+  return execFileSync('git', ['rev-parse', '--short', `${removed}^`], {
+    encoding: 'utf8',
+    cwd,
+  }).trim()
+}
+
+const BEFORE_REF = process.env.BEFORE_REF ?? lastNodeCryptoCommit()
 const ROUNDS = 9
 const REPORT = new URL('../../docs/benchmarks.md', import.meta.url)
 
