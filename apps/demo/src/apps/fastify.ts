@@ -12,6 +12,7 @@ import Fastify, {
 import type { Caller } from '../caller.js'
 import { writeError } from '../data.js'
 import type { KvAnswer } from '../kv/kv-service.js'
+import { nearCacheState, statsSnapshot } from '../stats.js'
 import { idParam, newPost, newUser, postChange, userChange } from '../validation.js'
 import { type Address, type AppDeps, MAX_BODY_BYTES } from './app.js'
 
@@ -51,8 +52,13 @@ export async function fastifyApp({
     request.caller = await findCaller(request.headers.authorization)
   }
 
-  app.get('/health', () => ({ status: 'ok', framework: 'fastify', store }))
-  app.get('/stats', () => ({ ...stats }))
+  app.get('/health', () => ({
+    status: 'ok',
+    framework: 'fastify',
+    store,
+    nearCache: nearCacheState(garner),
+  }))
+  app.get('/stats', () => statsSnapshot(stats))
 
   // Cached reads. The list and each user's posts are the same for every caller (public); a
   // user's email is shown to admins only, so /users/:id varies by role; /me varies by user.
