@@ -1,7 +1,7 @@
 // `pnpm bench:digests`: what taking node:crypto and node:buffer out of @garner/core costs on Node.
 // Garner before the change (core's sources at BEFORE_REF, node:crypto's SHA-256 and
-// Buffer.byteLength) and after it (this checkout: the pure SHA-256, native hashing for long texts
-// where the runtime offers it, TextEncoder lengths) run side by side in the same rounds, and the
+// Buffer.byteLength) and after it (this checkout: native hashing through process.getBuiltinModule,
+// the pure SHA-256 where a runtime has none, TextEncoder lengths) run side by side, and the
 // digests alone are timed per size. Writes its section of docs/benchmarks.md.
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
@@ -206,10 +206,9 @@ async function main(): Promise<void> {
       '## Without Node built-ins: the cost on Node',
       '',
       `\`pnpm --filter garner-bench bench:digests\` (${new Date().toISOString().slice(0, 10)}): Garner ` +
-        `at ${BEFORE_REF} (SHA-256 from node:crypto, lengths from Buffer) and this checkout (the pure ` +
-        'SHA-256 for texts under 128 characters and wherever the runtime has no synchronous native ' +
-        'one, node:crypto for longer texts when `process.getBuiltinModule` hands it out, TextEncoder ' +
-        `lengths), in the same process and the same interleaved rounds (${ROUNDS} rounds of about 1 s per table). ` +
+        `at ${BEFORE_REF} (SHA-256 from node:crypto, lengths from Buffer) and this checkout (node:crypto ` +
+        'through `process.getBuiltinModule`, the pure SHA-256 only where a runtime has no ' +
+        `synchronous native one, TextEncoder lengths), in the same process and the same interleaved rounds (${ROUNDS} rounds of about 1 s per table). ` +
         `Load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores at the end of the run; ` +
         'the A/A row (the same code in both arms) shows how far apart identical arms land in it.',
       '',

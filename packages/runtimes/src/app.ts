@@ -9,7 +9,7 @@ export function createApp(runtime: string): Hono<GarnerEnv> {
   const garner = createGarner()
   const items = new Map<string, { id: string; name: string; tags: string[] }>([
     ['1', { id: '1', name: 'Sprocket', tags: ['metal', 'ünïcødé ✓', '😀'] }],
-    // Long enough that runtimes with a native SHA-256 use it for the ETag (sha256.ts otherwise).
+    // A longer value: several SHA-256 blocks for the ETag, native or pure depending on the runtime.
     ['2', { id: '2', name: 'Gear ✓ '.repeat(300), tags: ['long'] }],
   ])
   const loads: Record<string, number> = {}

@@ -1,6 +1,6 @@
 // The digests Garner uses: SHA-256 for long keys, credential partitions and default ETags.
-// Computed by the pure implementation in sha256.ts on every runtime, and by the runtime's native
-// one for long texts where a synchronous one is offered: the digest is the same either way, so
+// Computed by the runtime's native SHA-256 where one is offered synchronously, and by the pure
+// implementation in sha256.ts elsewhere (Workers): the digest is the same either way, so
 // processes on different runtimes share keys and ETags.
 import { pureSha256, pureSha256Hex128 } from './sha256.js'
 
@@ -26,21 +26,17 @@ function nativeCrypto(): NativeCrypto | undefined {
 }
 
 const native = nativeCrypto()
-// Below this many characters the pure digest is faster than a native call (whose fixed cost is a
-// few microseconds on Node): short credential digests; above it, native hashing wins, more and
-// more with length (bench:digests measures both).
-const NATIVE_FROM_CHARS = 128
 
 /** SHA-256 of `text` (UTF-8), base64url, 43 characters. */
 export function sha256(text: string): string {
-  return native !== undefined && text.length >= NATIVE_FROM_CHARS
+  return native !== undefined
     ? native.createHash('sha256').update(text).digest('base64url')
     : pureSha256(text)
 }
 
 /** The first 128 bits of SHA-256 of `text` (UTF-8), hex, 32 characters. */
 export function sha256Hex128(text: string): string {
-  return native !== undefined && text.length >= NATIVE_FROM_CHARS
+  return native !== undefined
     ? native.createHash('sha256').update(text).digest('hex').slice(0, 32)
     : pureSha256Hex128(text)
 }
