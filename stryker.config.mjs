@@ -11,7 +11,7 @@ export default {
   coverageAnalysis: 'perTest',
   // The machine is shared: raise it with --concurrency on a machine of your own.
   concurrency: 2,
-  timeoutMS: 10_000,
+  timeoutMS: 5_000,
   reporters: ['clear-text', 'progress', 'json', 'html'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
