@@ -34,6 +34,8 @@ class ControlledStore implements StoreDriver {
   readonly remote = true
   readonly inner = memoryStore()
   readonly calls: Record<Method, number> = { read: 0, readBody: 0, write: 0, writeTokens: 0 }
+  /** The tokens of every writeTokens call, in order. */
+  readonly tokenWrites: (readonly TokenWrite[])[] = []
   /** The entry keys of every read, in order. */
   readonly keysRead: EntryKeys[] = []
   private readonly plans: Record<Method, Plan[]> = {
@@ -98,6 +100,7 @@ class ControlledStore implements StoreDriver {
   }
 
   writeTokens(tokens: readonly TokenWrite[], ttl: number | undefined): Promise<void> {
+    this.tokenWrites.push(tokens)
     return this.call('writeTokens', () => this.inner.writeTokens(tokens, ttl))
   }
 
@@ -263,8 +266,22 @@ describe('engine: invalidations that cannot reach the store', () => {
     await invalidations[1]
     // The retry of W lands and closes the breaker; Z's tokens in the store are still the old
     // ones, so the old entry would look fresh: it must not be served.
+    const writes = store.calls.write
     flush.pass()
     expect(await fetched).toBe(3)
+    // Loaded while the store could not be trusted: not stored.
+    expect(store.calls.write).toBe(writes)
+  })
+
+  it('makes no store call for an empty invalidation, even with invalidations pending', async () => {
+    const { store, garner, loader } = setup()
+    await garner.fetch('w', loader, { bind: 'W' })
+    store.fail('writeTokens')
+    await garner.invalidate('W')
+    afterBackoff()
+    const writes = store.calls.writeTokens
+    await garner.invalidateMany([])
+    expect(store.calls.writeTokens).toBe(writes)
   })
 
   it('shares one retry between concurrent reads', async () => {
@@ -308,6 +325,72 @@ describe('engine: freshness', () => {
     expect(await garner.fetch('k', () => 'three', { bind: [{ model: 'W' }, { model: 'X' }] })).toBe(
       'two',
     )
+  })
+
+  it('writes first tokens only for the bindings that have none', async () => {
+    const { store, garner, loader } = setup()
+    await garner.fetch('w', loader, { bind: 'W' })
+    expect(store.tokenWrites.at(-1)?.map(([key]) => key)).toEqual(['garner:tm:"W"'])
+    await garner.fetch('wx', loader, { bind: [{ model: 'W' }, { model: 'X' }] })
+    expect(store.tokenWrites.at(-1)?.map(([key]) => key)).toEqual(['garner:tm:"X"'])
+    expect(store.tokenWrites).toHaveLength(2)
+  })
+
+  it('never lets a fetch after an invalidation join a load that started before it', async () => {
+    const garner = createGarner()
+    let release!: () => void
+    const held = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const first = garner.fetch(
+      'k',
+      async () => {
+        await held
+        return 'old'
+      },
+      { bind: 'W' },
+    )
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    await garner.invalidate('W')
+    const second = garner.fetch('k', () => 'new', { bind: 'W' })
+    release()
+    expect(await first).toBe('old')
+    expect(await second).toBe('new')
+  })
+
+  it('never lets a fetch join a load that started before an invalidation, even while the store is unreachable', async () => {
+    const { store, garner } = setup()
+    store.fail('read')
+    let release!: () => void
+    const held = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    // The read fails (the breaker opens): the load runs without a snapshot of the tokens.
+    const first = garner.fetch(
+      'k',
+      async () => {
+        await held
+        return 'old'
+      },
+      { bind: 'W' },
+    )
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    await garner.invalidate('W')
+    const second = garner.fetch('k', () => 'new', { bind: 'W' })
+    release()
+    expect(await first).toBe('old')
+    expect(await second).toBe('new')
+  })
+
+  it('reports how long the loader took', async () => {
+    const garner = createGarner()
+    const durations: number[] = []
+    garner.on('load', (event) => durations.push(event.duration))
+    await garner.fetch('k', () => {
+      vi.setSystemTime(Date.now() + 250)
+      return 1
+    })
+    expect(durations).toEqual([250])
   })
 
   it('reports a stale entry as stale and a missing one as absent', async () => {
@@ -380,6 +463,19 @@ describe('engine: the body, read apart from the metadata', () => {
     expect(errors.at(-1)?.error.cause).toBe(failure)
   })
 
+  it('treats an entry whose body is gone as absent when the body is needed', async () => {
+    const { store, garner, errors, loader } = setup()
+    await garner.identity({ request: request() }).key('r').respond(loader)
+    const reasons: string[] = []
+    garner.on('miss', (event) => reasons.push(event.reason))
+    const read = await store.read(store.keysRead[0]!, [], true)
+    store.answer('read', { ...read, body: undefined })
+    const again = await garner.identity({ request: request() }).key('r').respond(loader)
+    expect(again).toMatchObject({ status: 200, body: '2' })
+    expect(reasons).toEqual(['absent'])
+    expect(errors).toEqual([])
+  })
+
   it('answers HEAD from the metadata, with the body length', async () => {
     const { store, garner, loader } = setup()
     await garner
@@ -409,6 +505,8 @@ describe('engine: corrupt entries', () => {
     expect(errors).toHaveLength(1)
     expect(errors[0]?.operation).toBe('read')
     expect(errors[0]?.error.code).toBe('GARNER_CORRUPT_ENTRY')
+    expect(errors[0]?.error.message).toMatch(/cannot parse under garner:b:.*treated as a miss/)
+    expect(errors[0]?.error.cause).toBeInstanceOf(SyntaxError)
     expect(errors[0]?.key).toMatch(/^garner:/)
     // The reload was stored: the next fetch hits.
     expect(await garner.fetch('a', loader)).toBe(2)
@@ -448,9 +546,11 @@ describe('engine: store errors', () => {
     expect(errors[0]?.error.message).toContain('read down')
 
     // Open breaker: nothing reaches the store, nothing new is reported.
+    const calls = { ...store.calls }
     expect(await garner.fetch('a', loader)).toBe(2)
     await garner.invalidate('W')
     expect(errors).toHaveLength(1)
+    expect(store.calls).toEqual(calls)
 
     afterBackoff()
     store.fail('write', new Error('write down'))
