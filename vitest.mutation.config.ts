@@ -1,9 +1,10 @@
 // The test run StrykerJS mutates @garner/core against (pnpm test:mutation): core's own unit tests
-// plus the core conformance suite over the in-process store. Redis-backed suites are left out:
-// each mutant re-runs the tests that cover it, and a real server makes that far too slow.
+// plus the core conformance suite over the in-process stores (memoryStore, and Keyv on its Map for
+// the Keyv driver). Redis-backed suites are left out: each mutant re-runs the tests that cover
+// it, and a real server makes that far too slow.
 import { defineConfig } from 'vitest/config'
 
-process.env.GARNER_STORE_TARGETS = 'memory'
+process.env.GARNER_STORE_TARGETS = 'memory,keyv-map'
 
 export default defineConfig({
   resolve: { conditions: ['@garner/source'] },
