@@ -404,12 +404,49 @@ describe('engine: freshness', () => {
   })
 })
 
+describe('engine: hits', () => {
+  it('answers a hit from an in-process store synchronously, without its asynchronous read', async () => {
+    const store = memoryStore()
+    let reads = 0
+    const read = store.read.bind(store)
+    store.read = (...args) => {
+      reads += 1
+      return read(...args)
+    }
+    const garner = createGarner({ store })
+    const hits: string[] = []
+    garner.on('hit', (event) => hits.push(event.key))
+    await garner.fetch('k', () => 1, { bind: 'W' })
+    const afterMiss = reads
+    expect(await garner.fetch('k', () => 2, { bind: 'W' })).toBe(1)
+    expect(reads).toBe(afterMiss)
+    expect(hits).toEqual([garner.key('k').bind('W').describe().key])
+    // A stale entry is not answered synchronously.
+    await garner.invalidate('W')
+    expect(await garner.fetch('k', () => 3, { bind: 'W' })).toBe(3)
+    expect(reads).toBe(afterMiss + 1)
+  })
+
+  it('names the entry in hit events from a remote store', async () => {
+    const { garner, loader } = setup()
+    const hits: string[] = []
+    garner.on('hit', (event) => hits.push(event.key))
+    await garner.fetch('k', loader)
+    await garner.fetch('k', loader)
+    expect(hits).toEqual([garner.key('k').describe().key])
+    expect(hits[0]).toMatch(/^garner:e:/)
+  })
+})
+
 describe('engine: the body, read apart from the metadata', () => {
   it('reads the body after metadata when the client sent validators that do not match', async () => {
     const { store, garner, loads, loader } = setup()
     const first = await garner.identity({ request: request() }).key('r').respond(loader)
     expect(first).toMatchObject({ status: 200, body: '1' })
+    // A GET without validators read the body with the metadata: no separate body read.
+    expect(store.calls.readBody).toBe(0)
     const bodies = store.calls.readBody
+    const reads = store.calls.read
     const second = await garner
       .identity({ request: request({ 'if-none-match': '"nope"' }) })
       .key('r')
@@ -417,6 +454,7 @@ describe('engine: the body, read apart from the metadata', () => {
     expect(second).toMatchObject({ status: 200, body: '1' })
     expect(second?.headers.ETag).toBe(first?.headers.ETag)
     expect(store.calls.readBody).toBe(bodies + 1)
+    expect(store.calls.read).toBe(reads + 1)
     expect(loads()).toBe(1)
   })
 
@@ -507,7 +545,7 @@ describe('engine: corrupt entries', () => {
     expect(errors[0]?.error.code).toBe('GARNER_CORRUPT_ENTRY')
     expect(errors[0]?.error.message).toMatch(/cannot parse under garner:b:.*treated as a miss/)
     expect(errors[0]?.error.cause).toBeInstanceOf(SyntaxError)
-    expect(errors[0]?.key).toMatch(/^garner:/)
+    expect(errors[0]?.key).toMatch(/^garner:b:/)
     // The reload was stored: the next fetch hits.
     expect(await garner.fetch('a', loader)).toBe(2)
   })
@@ -536,8 +574,11 @@ describe('engine: corrupt entries', () => {
 describe('engine: store errors', () => {
   it('reports each failed call on error once, with its operation and key, and not the refusals of the open breaker', async () => {
     const { store, garner, errors, loader } = setup()
+    const reasons: string[] = []
+    garner.on('miss', (event) => reasons.push(event.reason))
     store.fail('read', new Error('read down'))
     expect(await garner.fetch('a', loader)).toBe(1)
+    expect(reasons).toEqual(['unavailable'])
     expect(errors).toHaveLength(1)
     expect(errors[0]).toMatchObject({ operation: 'read', key: store.keysRead[0]?.entry })
     expect(store.keysRead[0]?.entry).toMatch(/^garner:e:/)
@@ -578,6 +619,7 @@ describe('engine: store errors', () => {
     store.fail('read')
     expect(await garner.fetch('a', loader, { bind: 'W' })).toBe(2)
     expect(store.calls.write).toBe(0)
+    expect(errors.map((event) => event.operation)).toEqual(['write', 'read'])
 
     afterBackoff()
     // Read back, but still absent (expired at once, evicted): not cached either.
