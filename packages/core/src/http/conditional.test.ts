@@ -54,6 +54,11 @@ describe('etagMatches: lists with quoted commas', () => {
     expect(etagMatches('"b", "a', '"b"')).toBe(true)
   })
 
+  it('never reads * inside a list as the entity-tag "*"', () => {
+    expect(etagMatches('"x", *', '"*"')).toBe(false)
+    expect(etagMatches('"x", "*"', '"*"')).toBe(true)
+  })
+
   it('compares unquoted members as if quoted, and never a quoted one twice', () => {
     expect(etagMatches('W/3f9a', etag)).toBe(true)
     expect(etagMatches('"3f9a', etag)).toBe(false)
