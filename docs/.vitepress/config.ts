@@ -101,6 +101,7 @@ const guideSidebar: DefaultTheme.SidebarItem[] = [
       { text: 'Architecture', link: '/architecture' },
       { text: 'Security', link: '/security' },
       { text: 'Benchmarks', link: '/benchmarks' },
+      { text: 'Mutation testing', link: '/mutation-testing' },
     ],
   },
 ]

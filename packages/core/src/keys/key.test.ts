@@ -13,6 +13,8 @@ const keyPart: fc.Arbitrary<KeyPart> = fc.letrec<{ part: KeyPart }>((tie) => ({
     { depthSize: 'small' },
     text,
     fc.integer({ min: -2, max: 2 }),
+    // Multi-digit numbers too: [1,2] and [12] must differ, so the separators are exercised.
+    fc.integer({ min: -120, max: 120 }),
     fc.constantFrom(0.5, 1e21, -1e-7),
     fc.boolean(),
     fc.constant(null),

@@ -130,7 +130,8 @@ function idValue(id: unknown, path: string): unknown {
     case 'bigint':
       return String(id)
     case 'object':
-      if (id !== null && !Array.isArray(id) && isPlainObject(id)) {
+      // Arrays and Dates are objects too, but not plain ones.
+      if (id !== null && isPlainObject(id)) {
         const fields: Record<string, unknown> = {}
         for (const [field, value] of Object.entries(id))
           fields[field] = idValue(value, `${path}.${field}`)

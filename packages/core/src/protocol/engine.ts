@@ -87,6 +87,7 @@ export class Engine {
     const meta = read?.meta
     if (meta === undefined || !read!.hasValue || !sameTokens(meta.tokens, read!.tokens))
       return undefined
+    // Stryker disable next-line ConditionalExpression: emit() does nothing without listeners; the check only skips building the payload
     if (emitter.has('hit'))
       emitter.emit('hit', { key: plan.keys.entry, tier: read!.tier ?? 'store' })
     return { hit: true, meta, body: read!.body, value: read!.value, hasValue: true }
@@ -107,6 +108,7 @@ export class Engine {
         sameTokens(meta.tokens, tokens) &&
         (!withBody || body !== undefined)
       ) {
+        // Stryker disable next-line ConditionalExpression: emit() does nothing without listeners; the check only skips building the payload
         if (this.options.emitter.has('hit'))
           this.options.emitter.emit('hit', {
             key: plan.keys.entry,
@@ -117,6 +119,7 @@ export class Engine {
       }
       reason = meta !== undefined && !sameTokens(meta.tokens, tokens) ? 'stale' : 'absent'
     }
+    // Stryker disable next-line ConditionalExpression: emit() does nothing without listeners; the check only skips building the payload
     if (this.options.emitter.has('miss'))
       this.options.emitter.emit('miss', { key: plan.keys.entry, reason })
     return this.loadOnce(plan, loader, snapshot)
@@ -164,6 +167,7 @@ export class Engine {
     }
     if (tokenKeys.size === 0) return
     await this.renew([...tokenKeys])
+    // Stryker disable next-line ConditionalExpression: emit() does nothing without listeners; the check only skips building the payload
     if (!emitter.has('invalidate')) return
     for (const { model, id } of targets) {
       emitter.emit('invalidate', id === undefined ? { model } : { model, id: readableId(id) })
@@ -175,12 +179,14 @@ export class Engine {
    * write, the keys are queued: values bound to them bypass the store until a retry lands.
    */
   private async renew(tokenKeys: readonly string[]): Promise<void> {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: flushing an empty queue writes nothing; the check skips the call
     if (this.pending.size > 0) await this.flushPending()
     const written = await this.writeTokens(
       tokenKeys.map((key) => [key, newToken()] as const),
       'invalidate',
     )
     if (!written) {
+      // Stryker disable next-line UpdateOperator: counting down gives distinct versions too
       for (const key of tokenKeys) this.pending.set(key, ++this.pendingVersion)
     }
     this.flights.detachAll()
@@ -190,6 +196,7 @@ export class Engine {
     const { driver, guard } = this.options
     if (guard === undefined)
       return { ok: true, read: await driver.read(plan.keys, plan.tokenKeys, withBody) }
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: flushing an empty queue writes nothing and no key is pending; the check skips the call
     if (this.pending.size > 0) {
       await this.flushPending()
       if (plan.tokenKeys.some((key) => this.pending.has(key))) return UNREADABLE
@@ -251,6 +258,7 @@ export class Engine {
     }
     const started = Date.now()
     const value = await loader()
+    // Stryker disable next-line ConditionalExpression: emit() does nothing without listeners; the check only skips building the payload
     if (this.options.emitter.has('load')) {
       this.options.emitter.emit('load', { key: plan.keys.entry, duration: Date.now() - started })
     }
@@ -307,6 +315,9 @@ export class Engine {
   /** Retries queued invalidations; concurrent callers share one attempt. */
   private flushPending(): Promise<void> {
     if (this.flushing !== undefined) return this.flushing
+    // While the breaker is open the write would be refused without reaching the store (and the
+    // refusal is not reported): skip building it.
+    // Stryker disable next-line ConditionalExpression,OptionalChaining: the guarded write would be refused and not reported; only remote stores (with a guard) queue invalidations
     if (this.options.guard?.open) return Promise.resolve()
     const batch = [...this.pending]
     this.flushing = this.writeTokens(
@@ -343,13 +354,16 @@ export class Engine {
   /** Emits a store failure on `error`; the breaker's refusals were reported when it opened. */
   private report(operation: Operation, error: unknown, key: string): void {
     const { emitter } = this.options
-    if (error === UNAVAILABLE || !emitter.has('error')) return
+    if (error === UNAVAILABLE) return
+    // Stryker disable next-line ConditionalExpression: emit() does nothing without listeners; the check only skips building the payload
+    if (!emitter.has('error')) return
     emitter.emit('error', { error: asStoreError(error), operation, key })
   }
 }
 
 function sameTokens(stored: readonly string[], current: readonly (string | undefined)[]): boolean {
   if (stored.length !== current.length) return false
+  // Stryker disable next-line EqualityOperator: one step past the end compares undefined with undefined
   for (let index = 0; index < stored.length; index++) {
     if (stored[index] !== current[index]) return false
   }

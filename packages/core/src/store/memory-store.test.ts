@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest'
-import { memoryStore } from './memory-store.js'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createGarner } from '../garner.js'
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, memoryStore } from './memory-store.js'
 import type { EntryRecord } from './store.js'
 
 const record = (body: string): EntryRecord => ({
@@ -61,5 +62,159 @@ describe('memoryStore', () => {
     await store.write(keys('huge'), record('h'.repeat(20_000)), undefined)
     expect(store.readNow(keys('small'), []).meta).toBeDefined()
     expect(store.readNow(keys('huge'), []).meta).toBeUndefined()
+  })
+
+  it('keeps working and caching after its clock hand has wrapped past the end many times', async () => {
+    const store = memoryStore({ maxEntries: 5 })
+    const garner = createGarner({ store })
+    let loads = 0
+    const loader = (): number => ++loads
+    for (let index = 0; index < 200; index++) await garner.fetch(['k', index], loader)
+    expect(loads).toBe(200)
+    expect(store.size).toBeLessThanOrEqual(5)
+    // Still caching: a fresh key is loaded once, then answered from the store.
+    await garner.fetch('last', loader)
+    await garner.fetch('last', loader)
+    expect(loads).toBe(201)
+    // And bound values are still invalidated.
+    await garner.fetch('bound', loader, { bind: ['W', 1] })
+    await garner.invalidate('W', 1)
+    await garner.fetch('bound', loader, { bind: ['W', 1] })
+    expect(loads).toBe(203)
+  })
+
+  it('estimates bytes from key and body lengths, and gives them back on eviction and clear', async () => {
+    const store = memoryStore({ maxEntries: 2 })
+    expect(store.bytes).toBe(0)
+    await store.write(keys('ab'), record('xyz'), undefined)
+    // 96 bytes of slot overhead, 2 per key character (UTF-16), 4 per body character.
+    expect(store.bytes).toBe(96 + 2 * 2 + 4 * 3)
+    await store.writeTokens([['tk', 'tok']], undefined)
+    expect(store.bytes).toBe(96 + 2 * 2 + 4 * 3 + 96 + 2 * (2 + 3))
+    await store.write(keys('c'), record(''), undefined)
+    expect(store.size).toBe(2)
+    expect(store.bytes).toBe(96 + 2 * (2 + 3) + 96 + 2 * 1)
+    store.clear()
+    expect(store.size).toBe(0)
+    expect(store.bytes).toBe(0)
+    await store.write(keys('d'), record('d'), undefined)
+    expect(store.size).toBe(1)
+    expect(store.readNow(keys('d'), []).meta).toBeDefined()
+  })
+
+  it('evicts by bytes as well as by count', async () => {
+    const one = 96 + 2 * 1 + 4 * 10
+    const store = memoryStore({ maxBytes: 3 * one })
+    for (const name of ['a', 'b', 'c'])
+      await store.write(keys(name), record('x'.repeat(10)), undefined)
+    expect(store.size).toBe(3)
+    expect(store.bytes).toBe(3 * one)
+    await store.write(keys('d'), record('x'.repeat(10)), undefined)
+    expect(store.size).toBe(3)
+    expect(store.bytes).toBe(3 * one)
+    expect(store.readNow(keys('a'), []).meta).toBeUndefined()
+    expect(store.readNow(keys('d'), []).meta).toBeDefined()
+  })
+
+  it('keeps a value exactly as large as its byte bound, and drops a rewrite that outgrows it', async () => {
+    const size = 96 + 2 * 1 + 4 * 10
+    const store = memoryStore({ maxBytes: size })
+    await store.write(keys('a'), record('x'.repeat(10)), undefined)
+    expect(store.readNow(keys('a'), []).meta).toBeDefined()
+    expect(store.bytes).toBe(size)
+    await store.write(keys('a'), record('x'.repeat(11)), undefined)
+    expect(store.readNow(keys('a'), []).meta).toBeUndefined()
+    expect(store.size).toBe(0)
+    expect(store.bytes).toBe(0)
+  })
+
+  it('admits every new write, even once the hand has passed the newest slot', async () => {
+    const store = memoryStore({ maxEntries: 2 })
+    await store.write(keys('a'), record('x'), undefined)
+    await store.write(keys('b'), record('x'), undefined)
+    store.readNow(keys('a'), [])
+    store.readNow(keys('b'), [])
+    for (const name of ['c', 'd', 'e', 'f']) {
+      await store.write(keys(name), record('x'), undefined)
+      expect(store.readNow(keys(name), []).meta, name).toBeDefined()
+      expect(store.size).toBe(2)
+    }
+  })
+
+  it('evicts recently read entries too once every slot has had its second chance', async () => {
+    const store = memoryStore({ maxEntries: 2 })
+    await store.write(keys('a'), record('x'), undefined)
+    await store.write(keys('b'), record('x'), undefined)
+    store.readNow(keys('a'), [])
+    store.readNow(keys('b'), [])
+    await store.write(keys('c'), record('x'), undefined)
+    await store.write(keys('d'), record('x'), undefined)
+    expect(store.size).toBe(2)
+    // The hand cleared both marks while passing: a read once is evicted at its next turn.
+    expect(store.readNow(keys('a'), []).meta).toBeUndefined()
+    expect(store.readNow(keys('d'), []).meta).toBeDefined()
+  })
+
+  it('reads a body only for the etag it belongs to', async () => {
+    const store = memoryStore()
+    await store.write(keys('a'), record('body'), undefined)
+    expect(await store.readBody(keys('a'), '"e"')).toBe('body')
+    expect(await store.readBody(keys('a'), '"other"')).toBeUndefined()
+    expect(await store.readBody(keys('none'), '"e"')).toBeUndefined()
+    const read = await store.read(keys('a'), ['t'], true)
+    expect(read).toMatchObject({ body: 'body', value: 'body', hasValue: true, tokens: [undefined] })
+    expect(await store.read(keys('none'), [], true)).toMatchObject({
+      meta: undefined,
+      body: undefined,
+      hasValue: false,
+      tokens: [],
+    })
+  })
+
+  describe('time to live', () => {
+    afterEach(() => {
+      vi.useRealTimers()
+    })
+
+    it('expires entries and tokens at their ttl, and gives their bytes back', async () => {
+      vi.useFakeTimers({ toFake: ['Date'] })
+      vi.setSystemTime(1_000_000)
+      const store = memoryStore()
+      await store.write(keys('a'), record('x'), 1_000)
+      await store.writeTokens([['t', 'one']], 1_000)
+      await store.write(keys('b'), record('y'), undefined)
+      vi.setSystemTime(1_000_999)
+      expect(store.readNow(keys('a'), ['t'])).toMatchObject({ tokens: ['one'] })
+      expect(store.readNow(keys('a'), []).meta).toBeDefined()
+      vi.setSystemTime(1_001_000)
+      expect(store.readNow(keys('a'), ['t'])).toMatchObject({
+        meta: undefined,
+        body: undefined,
+        hasValue: false,
+        tokens: [undefined],
+      })
+      expect(await store.readBody(keys('a'), '"e"')).toBeUndefined()
+      expect(store.size).toBe(1)
+      expect(store.bytes).toBe(96 + 2 + 4)
+      vi.setSystemTime(9_000_000_000_000)
+      expect(store.readNow(keys('b'), []).meta).toBeDefined()
+    })
+  })
+
+  it('has documented defaults and refuses bounds that are not positive integers', () => {
+    const store = memoryStore()
+    expect(store.maxEntries).toBe(DEFAULT_MAX_ENTRIES)
+    expect(store.maxBytes).toBe(DEFAULT_MAX_BYTES)
+    expect(DEFAULT_MAX_ENTRIES).toBe(10_000)
+    expect(DEFAULT_MAX_BYTES).toBe(64 * 1024 * 1024)
+    expect(store.kind).toBe('memory')
+    expect(store.remote).toBe(false)
+    expect(memoryStore({ maxEntries: 1, maxBytes: 1 }).maxEntries).toBe(1)
+    for (const bad of [0, -1, 1.5, Number.NaN, 2 ** 53]) {
+      expect(() => memoryStore({ maxEntries: bad })).toThrow(
+        `Garner: memoryStore maxEntries must be a positive integer; got ${bad}.`,
+      )
+      expect(() => memoryStore({ maxBytes: bad })).toThrow(TypeError)
+    }
   })
 })

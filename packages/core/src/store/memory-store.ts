@@ -140,7 +140,7 @@ export class MemoryStore implements StoreDriver {
     if (previous !== undefined) this.bytesUsed -= previous.size
     this.slots.set(key, slot)
     this.bytesUsed += slot.size
-    this.evict()
+    this.evict(key)
   }
 
   private remove(key: string, slot: Slot): void {
@@ -148,7 +148,8 @@ export class MemoryStore implements StoreDriver {
     this.bytesUsed -= slot.size
   }
 
-  private evict(): void {
+  /** Evicts until both bounds hold, never `written`, the slot this eviction makes room for. */
+  private evict(written: string): void {
     // CLOCK: the hand walks the slots in insertion order, clearing the marks of recently read
     // slots and evicting the first unmarked one. It is one live iterator kept across calls: a
     // fresh iterator would start at the front and step over every slot deleted before it (V8
@@ -158,11 +159,17 @@ export class MemoryStore implements StoreDriver {
       if (next.done) {
         this.hand = this.slots.entries()
         next = this.hand.next()
+        // Stryker disable next-line ConditionalExpression: unreachable while a bound is exceeded, as the map then holds a slot besides the one just written
         if (next.done) return
       }
       const [key, slot] = next.value
-      // A marked slot gets a second chance, unless it is the only one left.
-      if (slot.used && this.slots.size > 1) slot.used = false
+      // New slots are appended where the hand may be about to pass: without this, once the hand
+      // had passed the newest slot, every later write would evict itself and nothing new would
+      // be cached again.
+      if (key === written) continue
+      // A marked slot gets a second chance: the hand clears its mark and moves on. (A single slot
+      // never needs evicting, as it fits both bounds, so the walk always ends.)
+      if (slot.used) slot.used = false
       else this.remove(key, slot)
     }
   }

@@ -1,0 +1,140 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createGarner } from '../garner.js'
+import type { RequestInfo } from '../keys/strategies/key-strategy.js'
+import { formatHttpDate } from './conditional.js'
+import {
+  CACHE_BUST_HEADERS,
+  DEFAULT_CACHE_CONTROL,
+  DEFAULT_PUBLIC_CACHE_CONTROL,
+  DEFAULT_VARY,
+  JSON_CONTENT_TYPE,
+} from './http.js'
+
+function request(method: string, headers: Record<string, string> = {}): RequestInfo {
+  return { method, path: '/items/1', query: '', header: (name) => headers[name.toLowerCase()] }
+}
+
+const now = Date.UTC(2026, 0, 1, 12, 0, 0)
+
+describe('respond', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(now)
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('answers a GET with 200, the JSON body and the validators', async () => {
+    const garner = createGarner()
+    const result = await garner.identity({ request: request('get') }).respond(() => ({ a: 1 }))
+    expect(result?.status).toBe(200)
+    expect(result?.body).toBe('{"a":1}')
+    expect(result?.headers).toEqual({
+      ETag: expect.stringMatching(/^"[0-9a-f]{32}"$/),
+      'Last-Modified': formatHttpDate(now),
+      'Cache-Control': DEFAULT_CACHE_CONTROL,
+      Vary: DEFAULT_VARY,
+      'Content-Type': JSON_CONTENT_TYPE,
+    })
+    expect(DEFAULT_CACHE_CONTROL).toBe('private, max-age=0, must-revalidate')
+    expect(DEFAULT_VARY).toBe('Authorization, Cookie')
+    expect(JSON_CONTENT_TYPE).toBe('application/json; charset=utf-8')
+  })
+
+  it('answers 304 with the same validators when the client copy is current, without the loader', async () => {
+    const garner = createGarner()
+    const first = await garner.identity({ request: request('GET') }).respond(() => 1)
+    let loads = 0
+    const again = await garner
+      .identity({ request: request('GET', { 'if-none-match': first!.headers.ETag! }) })
+      .respond(() => ++loads)
+    expect(again).toEqual({ status: 304, headers: first?.headers, body: undefined })
+    expect(loads).toBe(0)
+    const byDate = await garner
+      .identity({ request: request('GET', { 'if-modified-since': formatHttpDate(now) }) })
+      .respond(() => ++loads)
+    expect(byDate?.status).toBe(304)
+  })
+
+  it('answers HEAD with the headers and the body length, and no body', async () => {
+    const garner = createGarner()
+    const head = await garner.identity({ request: request('HEAD') }).respond(() => 'é')
+    expect(head?.status).toBe(200)
+    expect(head?.body).toBeUndefined()
+    expect(head?.headers['Content-Length']).toBe('4')
+    expect(head?.headers.ETag).toBeDefined()
+  })
+
+  it('runs the loader for other methods, never caches, and says so in the headers', async () => {
+    const garner = createGarner()
+    let loads = 0
+    for (const method of ['POST', 'post', 'DELETE']) {
+      const result = await garner.identity({ request: request(method) }).respond(() => ++loads)
+      expect(result).toEqual({
+        status: 200,
+        headers: { ...CACHE_BUST_HEADERS, 'Content-Type': JSON_CONTENT_TYPE },
+        body: String(loads),
+      })
+    }
+    expect(loads).toBe(3)
+    expect(CACHE_BUST_HEADERS).toEqual({
+      'Cache-Control': 'private, max-age=0, must-revalidate',
+      Expires: 'Fri, 01 Jan 1990 00:00:00 GMT',
+    })
+    expect(
+      await garner.identity({ request: request('POST') }).respond(() => undefined),
+    ).toBeUndefined()
+  })
+
+  it('answers undefined (not found) when the loader returns undefined, for GET and HEAD', async () => {
+    const garner = createGarner()
+    expect(await garner.identity({ request: request('GET') }).respond(() => undefined)).toBe(
+      undefined,
+    )
+    expect(await garner.identity({ request: request('HEAD') }).respond(() => undefined)).toBe(
+      undefined,
+    )
+  })
+
+  it('uses the public Cache-Control on public routes, and the route options when given', async () => {
+    const garner = createGarner()
+    const open = await garner
+      .identity({ request: request('GET') })
+      .options({ public: true })
+      .respond(() => 1)
+    expect(open?.headers['Cache-Control']).toBe(DEFAULT_PUBLIC_CACHE_CONTROL)
+    expect(DEFAULT_PUBLIC_CACHE_CONTROL).toBe('public, max-age=0, must-revalidate')
+    const custom = await garner
+      .identity({ request: request('GET') })
+      .respond(() => 1, { cacheControl: 'no-cache', vary: 'Accept' })
+    expect(custom?.headers['Cache-Control']).toBe('no-cache')
+    expect(custom?.headers.Vary).toBe('Accept')
+  })
+
+  it('withholds a Last-Modified ahead of the clock, and keeps the ETag', async () => {
+    const garner = createGarner()
+    const first = await garner
+      .identity({ request: request('GET') })
+      .key('k')
+      .respond(() => 1)
+    expect(first?.headers['Last-Modified']).toBe(formatHttpDate(now))
+    // Changed within the same second: Last-Modified moves one second ahead of the clock.
+    const changed = await garner
+      .identity({ request: request('GET') })
+      .key('k')
+      .bind('X')
+      .respond(() => 2)
+    expect(changed?.body).toBe('2')
+    expect(changed?.headers['Last-Modified']).toBeUndefined()
+    expect(changed?.headers.ETag).toBeDefined()
+    vi.setSystemTime(now + 1000)
+    const later = await garner
+      .identity({ request: request('GET') })
+      .key('k')
+      .bind('X')
+      .respond(() => 3)
+    expect(later?.body).toBe('2')
+    expect(later?.headers['Last-Modified']).toBe(formatHttpDate(now + 1000))
+  })
+})

@@ -1,0 +1,642 @@
+// The engine's remote-store paths, pinned with a store whose every call can be made to fail or to
+// wait: pending invalidations, flushes, the body re-read, corrupt entries and error reporting.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { GarnerError } from '../errors.js'
+import type { GarnerEvents } from '../events.js'
+import { createGarner, type Garner } from '../garner.js'
+import type { RequestInfo } from '../keys/strategies/key-strategy.js'
+import { memoryStore } from '../store/memory-store.js'
+import type { EntryKeys, EntryRecord, StoreDriver, StoreRead, TokenWrite } from '../store/store.js'
+
+type Method = 'read' | 'readBody' | 'write' | 'writeTokens'
+
+/** A store call held until the test lets it go on (to the store) or fail. */
+interface Gate {
+  /** Resolves when the call has reached the store. */
+  readonly reached: Promise<void>
+  pass(): void
+  fail(error?: unknown): void
+}
+
+type Plan =
+  | { readonly kind: 'fail'; readonly error: unknown }
+  | { readonly kind: 'hold'; readonly gate: Gate & { wait: Promise<unknown>; arrive(): void } }
+  | { readonly kind: 'answer'; readonly answer: unknown }
+  | { readonly kind: 'through' }
+
+/**
+ * A remote store (so the engine guards it and queues invalidations) kept in process: a
+ * memoryStore underneath, answering as a remote store does (no decoded values, the body only when
+ * asked). Each call follows the next plan queued for its method, or goes straight to the store.
+ */
+class ControlledStore implements StoreDriver {
+  readonly kind = 'keyv' as const
+  readonly remote = true
+  readonly inner = memoryStore()
+  readonly calls: Record<Method, number> = { read: 0, readBody: 0, write: 0, writeTokens: 0 }
+  /** The tokens of every writeTokens call, in order. */
+  readonly tokenWrites: (readonly TokenWrite[])[] = []
+  /** The entry keys of every read, in order. */
+  readonly keysRead: EntryKeys[] = []
+  private readonly plans: Record<Method, Plan[]> = {
+    read: [],
+    readBody: [],
+    write: [],
+    writeTokens: [],
+  }
+
+  /** The next call of `method` rejects with `error`. */
+  fail(method: Method, error: unknown = new Error(`${method} failed`)): void {
+    this.plans[method].push({ kind: 'fail', error })
+  }
+
+  /** The next call of `method` answers `answer` without reaching the store. */
+  answer(method: Method, answer: unknown): void {
+    this.plans[method].push({ kind: 'answer', answer })
+  }
+
+  /** The next call of `method` goes to the store (so that a later plan applies to a later call). */
+  through(method: Method): void {
+    this.plans[method].push({ kind: 'through' })
+  }
+
+  /** The next call of `method` waits for the returned gate. */
+  hold(method: Method): Gate {
+    let arrive!: () => void
+    const reached = new Promise<void>((resolve) => {
+      arrive = resolve
+    })
+    let pass!: () => void
+    let fail!: (error: unknown) => void
+    const wait = new Promise<unknown>((resolve, reject) => {
+      pass = () => resolve(undefined)
+      fail = reject
+    })
+    const gate = {
+      reached,
+      wait,
+      arrive,
+      pass,
+      fail: (error: unknown = new Error(`${method} failed`)) => fail(error),
+    }
+    this.plans[method].push({ kind: 'hold', gate })
+    return gate
+  }
+
+  read(keys: EntryKeys, tokenKeys: readonly string[], withBody: boolean): Promise<StoreRead> {
+    this.keysRead.push(keys)
+    return this.call('read', async () => {
+      const read = await this.inner.read(keys, tokenKeys, withBody)
+      return { ...read, value: undefined, hasValue: false, body: withBody ? read.body : undefined }
+    })
+  }
+
+  readBody(keys: EntryKeys, etag: string): Promise<string | undefined> {
+    return this.call('readBody', () => this.inner.readBody(keys, etag))
+  }
+
+  write(keys: EntryKeys, record: EntryRecord, ttl: number | undefined): Promise<void> {
+    return this.call('write', () => this.inner.write(keys, record, ttl))
+  }
+
+  writeTokens(tokens: readonly TokenWrite[], ttl: number | undefined): Promise<void> {
+    this.tokenWrites.push(tokens)
+    return this.call('writeTokens', () => this.inner.writeTokens(tokens, ttl))
+  }
+
+  private async call<T>(method: Method, proceed: () => Promise<T>): Promise<T> {
+    this.calls[method] += 1
+    const plan = this.plans[method].shift()
+    if (plan?.kind === 'fail') throw plan.error
+    if (plan?.kind === 'answer') return plan.answer as T
+    if (plan?.kind === 'hold') {
+      plan.gate.arrive()
+      await plan.gate.wait
+    }
+    return proceed()
+  }
+}
+
+type ErrorEvent = GarnerEvents['error']
+
+function setup(): {
+  store: ControlledStore
+  garner: Garner
+  errors: ErrorEvent[]
+  loads: () => number
+  loader: () => number
+} {
+  const store = new ControlledStore()
+  // A long timeout: held calls must wait for the test, not time out.
+  const garner = createGarner({ store, storeTimeout: 60_000 })
+  const errors: ErrorEvent[] = []
+  garner.on('error', (event) => errors.push(event))
+  let count = 0
+  return { store, garner, errors, loads: () => count, loader: () => ++count }
+}
+
+/** Moves the clock past any circuit-breaker backoff (100 ms, doubling up to 2 s). */
+function afterBackoff(): void {
+  vi.setSystemTime(Date.now() + 10_000)
+}
+
+function request(headers: Record<string, string> = {}, method = 'GET'): RequestInfo {
+  return {
+    method,
+    path: '/thing',
+    query: '',
+    header: (name) => headers[name.toLowerCase()],
+  }
+}
+
+beforeEach(() => {
+  // Only Date is faked: the breaker's backoff moves when the test says so, timers stay real.
+  vi.useFakeTimers({ toFake: ['Date'] })
+  vi.setSystemTime(Date.UTC(2026, 0, 1))
+})
+
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+describe('engine: invalidations that cannot reach the store', () => {
+  it('keeps a failed invalidation pending through a failed flush, and never serves the old entry', async () => {
+    const { store, garner, errors, loader } = setup()
+    expect(await garner.fetch('a', loader, { bind: ['W', 1] })).toBe(1)
+    expect(await garner.fetch('a', loader, { bind: ['W', 1] })).toBe(1)
+
+    store.fail('writeTokens')
+    await garner.invalidate('W', 1)
+    expect(errors.map((event) => event.operation)).toEqual(['invalidate'])
+
+    // The breaker is open: the value is loaded without asking the store.
+    const reads = store.calls.read
+    expect(await garner.fetch('a', loader, { bind: ['W', 1] })).toBe(2)
+    expect(store.calls.read).toBe(reads)
+
+    // The retry fails too: the invalidation stays pending.
+    afterBackoff()
+    store.fail('writeTokens')
+    expect(await garner.fetch('a', loader, { bind: ['W', 1] })).toBe(3)
+
+    // The store is back: the retry lands before the read, so the old entry is stale.
+    afterBackoff()
+    expect(await garner.fetch('a', loader, { bind: ['W', 1] })).toBe(4)
+    expect(await garner.fetch('a', loader, { bind: ['W', 1] })).toBe(4)
+    expect(errors.map((event) => event.operation)).toEqual(['invalidate', 'invalidate'])
+  })
+
+  it('retries pending invalidations before a new one', async () => {
+    const { store, garner, loader } = setup()
+    await garner.fetch('a', loader, { bind: ['W', 1] })
+    store.fail('writeTokens')
+    await garner.invalidate('W', 1)
+    afterBackoff()
+    const writes = store.calls.writeTokens
+    await garner.invalidate('X')
+    // The retry of W and the invalidation of X.
+    expect(store.calls.writeTokens).toBe(writes + 2)
+    expect(await garner.fetch('a', loader, { bind: ['W', 1] })).toBe(2)
+    expect(store.calls.writeTokens).toBe(writes + 2)
+  })
+
+  it('bypasses the store only for values bound to a pending key, and an older flush never clears a newer invalidation', async () => {
+    const { store, garner, loads, loader } = setup()
+    await garner.fetch('a', loader, { bind: ['W', 1] })
+    await garner.fetch('b', loader, { bind: ['X', 1] })
+    expect(loads()).toBe(2)
+
+    // Two invalidations of W 1 in flight; the first fails and is queued.
+    const first = store.hold('writeTokens')
+    const second = store.hold('writeTokens')
+    const invalidations = [garner.invalidate('W', 1), garner.invalidate('W', 1)]
+    await first.reached
+    await second.reached
+    first.fail()
+    await invalidations[0]
+
+    // Past the backoff, a fetch retries the queued invalidation (held), and another fetch of an
+    // unrelated value waits for the same retry.
+    afterBackoff()
+    const flush = store.hold('writeTokens')
+    const bound = garner.fetch('a', loader, { bind: ['W', 1] })
+    const unrelated = garner.fetch('b', loader, { bind: ['X', 1] })
+    await flush.reached
+    // Meanwhile the second invalidation fails: queued with a newer version.
+    second.fail()
+    await invalidations[1]
+    // The retry lands (closing the breaker); it wrote the first version only.
+    flush.pass()
+    expect(await bound).toBe(3)
+    // The unrelated value is still served from the store.
+    expect(await unrelated).toBe(2)
+    expect(loads()).toBe(3)
+
+    // The newer invalidation is still pending: W 1 values keep bypassing the store, and the one
+    // just loaded was not stored.
+    const reads = store.calls.read
+    store.fail('writeTokens')
+    expect(await garner.fetch('a', loader, { bind: ['W', 1] })).toBe(4)
+    expect(store.calls.read).toBe(reads)
+    afterBackoff()
+    expect(await garner.fetch('a', loader, { bind: ['W', 1] })).toBe(5)
+    expect(await garner.fetch('a', loader, { bind: ['W', 1] })).toBe(5)
+  })
+
+  it('serves no value bound to a still-pending invalidation, even once the store answers again', async () => {
+    const { store, garner, loader } = setup()
+    await garner.fetch('w', loader, { bind: 'W' })
+    await garner.fetch('z', loader, { bind: 'Z' })
+
+    // Two invalidations in flight: W fails first and is queued.
+    const w = store.hold('writeTokens')
+    const z = store.hold('writeTokens')
+    const invalidations = [garner.invalidate('W'), garner.invalidate('Z')]
+    await w.reached
+    await z.reached
+    w.fail()
+    await invalidations[0]
+
+    // Past the backoff, a fetch retries W (held); meanwhile the invalidation of Z fails.
+    afterBackoff()
+    const flush = store.hold('writeTokens')
+    const fetched = garner.fetch('z', loader, { bind: 'Z' })
+    await flush.reached
+    z.fail()
+    await invalidations[1]
+    // The retry of W lands and closes the breaker; Z's tokens in the store are still the old
+    // ones, so the old entry would look fresh: it must not be served.
+    const writes = store.calls.write
+    flush.pass()
+    expect(await fetched).toBe(3)
+    // Loaded while the store could not be trusted: not stored.
+    expect(store.calls.write).toBe(writes)
+  })
+
+  it('makes no store call for an empty invalidation, even with invalidations pending', async () => {
+    const { store, garner, loader } = setup()
+    await garner.fetch('w', loader, { bind: 'W' })
+    store.fail('writeTokens')
+    await garner.invalidate('W')
+    afterBackoff()
+    const writes = store.calls.writeTokens
+    await garner.invalidateMany([])
+    expect(store.calls.writeTokens).toBe(writes)
+  })
+
+  it('shares one retry between concurrent reads', async () => {
+    const { store, garner, loader } = setup()
+    await garner.fetch('a', loader, { bind: 'W' })
+    store.fail('writeTokens')
+    await garner.invalidate('W')
+    afterBackoff()
+    const writes = store.calls.writeTokens
+    const flush = store.hold('writeTokens')
+    const fetches = [
+      garner.fetch('a', loader, { bind: 'W' }),
+      garner.fetch('c', loader, { bind: 'W' }),
+    ]
+    await flush.reached
+    flush.pass()
+    await Promise.all(fetches)
+    // One retry, and the tokens of the first fetch of c.
+    expect(store.calls.writeTokens).toBe(writes + 1)
+  })
+})
+
+describe('engine: freshness', () => {
+  it('never counts an entry stored under fewer bindings as fresh for a fetch with more', async () => {
+    const garner = createGarner()
+    expect(await garner.fetch('k', () => 'one', { bind: 'W' })).toBe('one')
+    expect(await garner.fetch('k', () => 'two', { bind: [{ model: 'W' }, { model: 'X' }] })).toBe(
+      'two',
+    )
+    expect(await garner.fetch('k', () => 'three', { bind: [{ model: 'W' }, { model: 'X' }] })).toBe(
+      'two',
+    )
+  })
+
+  it('the same through a remote store', async () => {
+    const { garner } = setup()
+    expect(await garner.fetch('k', () => 'one', { bind: 'W' })).toBe('one')
+    expect(await garner.fetch('k', () => 'two', { bind: [{ model: 'W' }, { model: 'X' }] })).toBe(
+      'two',
+    )
+    expect(await garner.fetch('k', () => 'three', { bind: [{ model: 'W' }, { model: 'X' }] })).toBe(
+      'two',
+    )
+  })
+
+  it('writes first tokens only for the bindings that have none', async () => {
+    const { store, garner, loader } = setup()
+    await garner.fetch('w', loader, { bind: 'W' })
+    expect(store.tokenWrites.at(-1)?.map(([key]) => key)).toEqual(['garner:tm:"W"'])
+    await garner.fetch('wx', loader, { bind: [{ model: 'W' }, { model: 'X' }] })
+    expect(store.tokenWrites.at(-1)?.map(([key]) => key)).toEqual(['garner:tm:"X"'])
+    expect(store.tokenWrites).toHaveLength(2)
+  })
+
+  it('never lets a fetch after an invalidation join a load that started before it', async () => {
+    const garner = createGarner()
+    let release!: () => void
+    const held = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const first = garner.fetch(
+      'k',
+      async () => {
+        await held
+        return 'old'
+      },
+      { bind: 'W' },
+    )
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    await garner.invalidate('W')
+    const second = garner.fetch('k', () => 'new', { bind: 'W' })
+    release()
+    expect(await first).toBe('old')
+    expect(await second).toBe('new')
+  })
+
+  it('never lets a fetch join a load that started before an invalidation, even while the store is unreachable', async () => {
+    const { store, garner } = setup()
+    store.fail('read')
+    let release!: () => void
+    const held = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    // The read fails (the breaker opens): the load runs without a snapshot of the tokens.
+    const first = garner.fetch(
+      'k',
+      async () => {
+        await held
+        return 'old'
+      },
+      { bind: 'W' },
+    )
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    await garner.invalidate('W')
+    const second = garner.fetch('k', () => 'new', { bind: 'W' })
+    release()
+    expect(await first).toBe('old')
+    expect(await second).toBe('new')
+  })
+
+  it('reports how long the loader took', async () => {
+    const garner = createGarner()
+    const durations: number[] = []
+    garner.on('load', (event) => durations.push(event.duration))
+    await garner.fetch('k', () => {
+      vi.setSystemTime(Date.now() + 250)
+      return 1
+    })
+    expect(durations).toEqual([250])
+  })
+
+  it('reports a stale entry as stale and a missing one as absent', async () => {
+    const { garner } = setup()
+    const reasons: string[] = []
+    garner.on('miss', (event) => reasons.push(event.reason))
+    await garner.fetch('k', () => 1, { bind: 'W' })
+    await garner.invalidate('W')
+    await garner.fetch('k', () => 2, { bind: 'W' })
+    expect(reasons).toEqual(['absent', 'stale'])
+  })
+})
+
+describe('engine: hits', () => {
+  it('answers a hit from an in-process store synchronously, without its asynchronous read', async () => {
+    const store = memoryStore()
+    let reads = 0
+    const read = store.read.bind(store)
+    store.read = (...args) => {
+      reads += 1
+      return read(...args)
+    }
+    const garner = createGarner({ store })
+    const hits: string[] = []
+    garner.on('hit', (event) => hits.push(event.key))
+    await garner.fetch('k', () => 1, { bind: 'W' })
+    const afterMiss = reads
+    expect(await garner.fetch('k', () => 2, { bind: 'W' })).toBe(1)
+    expect(reads).toBe(afterMiss)
+    expect(hits).toEqual([garner.key('k').bind('W').describe().key])
+    // A stale entry is not answered synchronously.
+    await garner.invalidate('W')
+    expect(await garner.fetch('k', () => 3, { bind: 'W' })).toBe(3)
+    expect(reads).toBe(afterMiss + 1)
+  })
+
+  it('names the entry in hit events from a remote store', async () => {
+    const { garner, loader } = setup()
+    const hits: string[] = []
+    garner.on('hit', (event) => hits.push(event.key))
+    await garner.fetch('k', loader)
+    await garner.fetch('k', loader)
+    expect(hits).toEqual([garner.key('k').describe().key])
+    expect(hits[0]).toMatch(/^garner:e:/)
+  })
+})
+
+describe('engine: the body, read apart from the metadata', () => {
+  it('reads the body after metadata when the client sent validators that do not match', async () => {
+    const { store, garner, loads, loader } = setup()
+    const first = await garner.identity({ request: request() }).key('r').respond(loader)
+    expect(first).toMatchObject({ status: 200, body: '1' })
+    // A GET without validators read the body with the metadata: no separate body read.
+    expect(store.calls.readBody).toBe(0)
+    const bodies = store.calls.readBody
+    const reads = store.calls.read
+    const second = await garner
+      .identity({ request: request({ 'if-none-match': '"nope"' }) })
+      .key('r')
+      .respond(loader)
+    expect(second).toMatchObject({ status: 200, body: '1' })
+    expect(second?.headers.ETag).toBe(first?.headers.ETag)
+    expect(store.calls.readBody).toBe(bodies + 1)
+    expect(store.calls.read).toBe(reads + 1)
+    expect(loads()).toBe(1)
+  })
+
+  it('answers a 304 from the metadata alone', async () => {
+    const { store, garner, loader } = setup()
+    const first = await garner.identity({ request: request() }).key('r').respond(loader)
+    const bodies = store.calls.readBody
+    const again = await garner
+      .identity({ request: request({ 'if-none-match': first!.headers.ETag! }) })
+      .key('r')
+      .respond(loader)
+    expect(again).toMatchObject({ status: 304, body: undefined })
+    expect(store.calls.readBody).toBe(bodies)
+  })
+
+  it('reloads when the body is gone or belongs to another version, and when it cannot be read', async () => {
+    const { store, garner, errors, loads, loader } = setup()
+    await garner.identity({ request: request() }).key('r').respond(loader)
+    const stale = request({ 'if-none-match': '"nope"' })
+
+    store.answer('readBody', undefined)
+    const reloaded = await garner.identity({ request: stale }).key('r').respond(loader)
+    // The full read found the entry with its body: no second load.
+    expect(reloaded).toMatchObject({ status: 200, body: '1' })
+    expect(loads()).toBe(1)
+
+    store.answer('readBody', undefined)
+    store.through('read')
+    store.answer('read', {
+      meta: undefined,
+      body: undefined,
+      hasValue: false,
+      tokens: [],
+    } satisfies StoreRead)
+    const gone = await garner.identity({ request: stale }).key('r').respond(loader)
+    expect(gone).toMatchObject({ status: 200, body: '2' })
+    expect(loads()).toBe(2)
+
+    const failure = new Error('body read failed')
+    store.fail('readBody', failure)
+    const afterFailure = await garner.identity({ request: stale }).key('r').respond(loader)
+    expect(afterFailure?.status).toBe(200)
+    expect(errors.at(-1)).toMatchObject({ operation: 'read' })
+    expect(errors.at(-1)?.error.cause).toBe(failure)
+  })
+
+  it('treats an entry whose body is gone as absent when the body is needed', async () => {
+    const { store, garner, errors, loader } = setup()
+    await garner.identity({ request: request() }).key('r').respond(loader)
+    const reasons: string[] = []
+    garner.on('miss', (event) => reasons.push(event.reason))
+    const read = await store.read(store.keysRead[0]!, [], true)
+    store.answer('read', { ...read, body: undefined })
+    const again = await garner.identity({ request: request() }).key('r').respond(loader)
+    expect(again).toMatchObject({ status: 200, body: '2' })
+    expect(reasons).toEqual(['absent'])
+    expect(errors).toEqual([])
+  })
+
+  it('answers HEAD from the metadata, with the body length', async () => {
+    const { store, garner, loader } = setup()
+    await garner
+      .identity({ request: request() })
+      .key('r')
+      .respond(() => ({ a: 'é' }))
+    const bodies = store.calls.readBody
+    const head = await garner
+      .identity({ request: request({}, 'HEAD') })
+      .key('r')
+      .respond(loader)
+    expect(head).toMatchObject({ status: 200, body: undefined })
+    expect(head?.headers['Content-Length']).toBe(String(Buffer.byteLength('{"a":"é"}')))
+    expect(store.calls.readBody).toBe(bodies)
+  })
+})
+
+describe('engine: corrupt entries', () => {
+  it('reports a body it cannot parse, reloads, and overwrites it', async () => {
+    const { store, garner, errors, loads, loader } = setup()
+    await garner.fetch('a', loader)
+    const read = await store.read(store.keysRead[0]!, [], true)
+    expect(read.meta).toBeDefined()
+    store.answer('read', { ...read, body: '{not json' })
+    expect(await garner.fetch('a', loader)).toBe(2)
+    expect(loads()).toBe(2)
+    expect(errors).toHaveLength(1)
+    expect(errors[0]?.operation).toBe('read')
+    expect(errors[0]?.error.code).toBe('GARNER_CORRUPT_ENTRY')
+    expect(errors[0]?.error.message).toMatch(/cannot parse under garner:b:.*treated as a miss/)
+    expect(errors[0]?.error.cause).toBeInstanceOf(SyntaxError)
+    expect(errors[0]?.key).toMatch(/^garner:b:/)
+    // The reload was stored: the next fetch hits.
+    expect(await garner.fetch('a', loader)).toBe(2)
+  })
+
+  it('reports what a store flags as corrupt, and treats it as a miss', async () => {
+    const { store, garner, errors, loader } = setup()
+    const corrupt = new GarnerError('GARNER_CORRUPT_ENTRY', 'unreadable meta')
+    store.answer('read', { meta: undefined, body: undefined, hasValue: false, tokens: [], corrupt })
+    expect(await garner.fetch('a', loader)).toBe(1)
+    expect(errors).toEqual([expect.objectContaining({ error: corrupt, operation: 'read' })])
+    expect(await garner.fetch('a', loader)).toBe(1)
+  })
+
+  it('reads everything as absent when the store throws a corrupt-entry error, and keeps the breaker closed', async () => {
+    const { store, garner, errors, loader } = setup()
+    await garner.fetch('a', loader, { bind: 'W' })
+    const corrupt = new GarnerError('GARNER_CORRUPT_ENTRY', 'unreadable token')
+    store.fail('read', corrupt)
+    // Absent tokens and entry: fresh tokens and a fresh entry are written over them.
+    expect(await garner.fetch('a', loader, { bind: 'W' })).toBe(2)
+    expect(errors).toEqual([expect.objectContaining({ error: corrupt, operation: 'read' })])
+    expect(await garner.fetch('a', loader, { bind: 'W' })).toBe(2)
+  })
+})
+
+describe('engine: store errors', () => {
+  it('reports each failed call on error once, with its operation and key, and not the refusals of the open breaker', async () => {
+    const { store, garner, errors, loader } = setup()
+    const reasons: string[] = []
+    garner.on('miss', (event) => reasons.push(event.reason))
+    store.fail('read', new Error('read down'))
+    expect(await garner.fetch('a', loader)).toBe(1)
+    expect(reasons).toEqual(['unavailable'])
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatchObject({ operation: 'read', key: store.keysRead[0]?.entry })
+    expect(store.keysRead[0]?.entry).toMatch(/^garner:e:/)
+    expect(errors[0]?.error).toBeInstanceOf(GarnerError)
+    expect(errors[0]?.error.code).toBe('GARNER_STORE_ERROR')
+    expect(errors[0]?.error.message).toContain('read down')
+
+    // Open breaker: nothing reaches the store, nothing new is reported.
+    const calls = { ...store.calls }
+    expect(await garner.fetch('a', loader)).toBe(2)
+    await garner.invalidate('W')
+    expect(errors).toHaveLength(1)
+    expect(store.calls).toEqual(calls)
+
+    afterBackoff()
+    store.fail('write', new Error('write down'))
+    expect(await garner.fetch('b', loader)).toBe(3)
+    expect(errors.map((event) => event.operation)).toEqual(['read', 'write'])
+    expect(errors[1]?.key).toBe(store.keysRead.at(-1)?.entry)
+    expect(errors[1]?.key).not.toBe(errors[0]?.key)
+
+    afterBackoff()
+    expect(await garner.fetch('b', loader)).toBe(4)
+    expect(await garner.fetch('b', loader)).toBe(4)
+  })
+
+  it('does not cache a value whose first tokens could not be written or read back', async () => {
+    const { store, garner, errors, loader } = setup()
+    store.fail('writeTokens')
+    expect(await garner.fetch('a', loader, { bind: 'W' })).toBe(1)
+    expect(store.calls.write).toBe(0)
+    expect(errors.map((event) => event.operation)).toEqual(['write'])
+    expect(errors[0]?.key).toBe('garner:tm:"W"')
+
+    afterBackoff()
+    // The tokens land, but reading them back fails.
+    store.answer('read', { meta: undefined, body: undefined, hasValue: false, tokens: [undefined] })
+    store.fail('read')
+    expect(await garner.fetch('a', loader, { bind: 'W' })).toBe(2)
+    expect(store.calls.write).toBe(0)
+    expect(errors.map((event) => event.operation)).toEqual(['write', 'read'])
+
+    afterBackoff()
+    // Read back, but still absent (expired at once, evicted): not cached either.
+    store.answer('read', { meta: undefined, body: undefined, hasValue: false, tokens: [undefined] })
+    store.answer('read', { meta: undefined, body: undefined, hasValue: false, tokens: [undefined] })
+    expect(await garner.fetch('a', loader, { bind: 'W' })).toBe(3)
+    expect(store.calls.write).toBe(0)
+
+    expect(await garner.fetch('a', loader, { bind: 'W' })).toBe(4)
+    expect(store.calls.write).toBe(1)
+    expect(await garner.fetch('a', loader, { bind: 'W' })).toBe(4)
+  })
+
+  it('emits nothing when nobody listens, and keeps serving', async () => {
+    const store = new ControlledStore()
+    const garner = createGarner({ store, storeTimeout: 60_000 })
+    store.fail('read')
+    expect(await garner.fetch('a', () => 1)).toBe(1)
+  })
+})

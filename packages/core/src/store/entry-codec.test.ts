@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest'
+import { decodeBody, decodeMeta, ENTRY_FORMAT, encodeBody, encodeMeta } from './entry-codec.js'
+import type { EntryMeta } from './store.js'
+
+const meta: EntryMeta = {
+  tokens: ['t1', 't2'],
+  etag: '"abc"',
+  lastModified: 1_000_000,
+  size: 12,
+  dates: [['a', 0], []],
+}
+const now = 5_000
+
+function raw(changes: Record<string, unknown>): string {
+  return JSON.stringify({ ...JSON.parse(encodeMeta(meta, 0)), ...changes })
+}
+
+describe('entry metadata', () => {
+  it('round-trips, with or without an expiry', () => {
+    expect(decodeMeta(encodeMeta(meta, 0), 'k', now)).toEqual(meta)
+    expect(decodeMeta(encodeMeta(meta, now + 1), 'k', now)).toEqual(meta)
+    expect(JSON.parse(encodeMeta(meta, 7))).toEqual({
+      v: ENTRY_FORMAT,
+      t: ['t1', 't2'],
+      e: '"abc"',
+      m: 1_000_000,
+      n: 12,
+      d: [['a', 0], []],
+      x: 7,
+    })
+  })
+
+  it('reads as absent once expired', () => {
+    expect(decodeMeta(encodeMeta(meta, now), 'k', now)).toBeUndefined()
+    expect(decodeMeta(encodeMeta(meta, now - 1), 'k', now)).toBeUndefined()
+  })
+
+  it('refuses anything malformed as a corrupt entry naming the key and the problem', () => {
+    const cases: [unknown, string][] = [
+      [42, 'a number instead of text'],
+      [undefined, 'a undefined instead of text'],
+      ['{', 'text that is not JSON'],
+      ['null', 'JSON that is not an object'],
+      ['"text"', 'JSON that is not an object'],
+      [raw({ v: 2 }), 'format 2, not 1'],
+      [raw({ v: undefined }), 'format undefined, not 1'],
+      [raw({ t: 't1' }), 'malformed tokens'],
+      [raw({ t: ['t1', 2] }), 'malformed tokens'],
+      [raw({ e: 7 }), 'a malformed ETag'],
+      [raw({ e: 'abc' }), 'a malformed ETag'],
+      [raw({ e: '""' }), 'a malformed ETag'],
+      [raw({ e: '"a b"' }), 'a malformed ETag'],
+      [raw({ e: 'x"abc"' }), 'a malformed ETag'],
+      [raw({ e: '"abc"x' }), 'a malformed ETag'],
+      [raw({ m: '1000' }), 'a malformed Last-Modified time'],
+      [raw({ m: -1000 }), 'a malformed Last-Modified time'],
+      [raw({ m: 1500 }), 'a malformed Last-Modified time'],
+      [raw({ m: 1.5 }), 'a malformed Last-Modified time'],
+      [raw({ n: -1 }), 'a malformed size'],
+      [raw({ n: 0.5 }), 'a malformed size'],
+      [raw({ d: {} }), 'malformed Date paths'],
+      [raw({ d: ['a'] }), 'malformed Date paths'],
+      [raw({ d: [[-1]] }), 'malformed Date paths'],
+      [raw({ d: [[0.5]] }), 'malformed Date paths'],
+      [raw({ d: [[null]] }), 'malformed Date paths'],
+      [raw({ x: -1 }), 'a malformed expiry time'],
+      [raw({ x: '0' }), 'a malformed expiry time'],
+      [raw({ x: 0.5 }), 'a malformed expiry time'],
+    ]
+    for (const [input, problem] of cases) {
+      expect(() => decodeMeta(input, 'the-key', now), problem).toThrow(
+        expect.objectContaining({
+          code: 'GARNER_CORRUPT_ENTRY',
+          message: `Garner found ${problem} under the-key; it was treated as a miss and will be overwritten. Something other than Garner may be writing under its namespace.`,
+        }),
+      )
+    }
+  })
+
+  it('accepts the edge values', () => {
+    expect(decodeMeta(raw({ m: 0, n: 0, d: [], t: [] }), 'k', now)).toEqual({
+      tokens: [],
+      etag: '"abc"',
+      lastModified: 0,
+      size: 0,
+      dates: [],
+    })
+    expect(decodeMeta(raw({ e: '"!~"' }), 'k', now)?.etag).toBe('"!~"')
+  })
+})
+
+describe('entry bodies', () => {
+  it('round-trips with the ETag it belongs to, and reads another version as absent', () => {
+    const stored = encodeBody('"abc"', '{"a":"x\\ny"}')
+    expect(stored).toBe('"abc"\n{"a":"x\\ny"}')
+    expect(decodeBody(stored, '"abc"', 'k')).toBe('{"a":"x\\ny"}')
+    expect(decodeBody(encodeBody('"abc"', 'line1\nline2'), '"abc"', 'k')).toBe('line1\nline2')
+    expect(decodeBody(stored, '"other"', 'k')).toBeUndefined()
+    expect(decodeBody(encodeBody('"abc"', ''), '"abc"', 'k')).toBe('')
+  })
+
+  it('reads a missing body as absent, and garbage as corrupt', () => {
+    expect(decodeBody(undefined, '"abc"', 'k')).toBeUndefined()
+    expect(decodeBody(null, '"abc"', 'k')).toBeUndefined()
+    expect(() => decodeBody(42, '"abc"', 'k')).toThrow(
+      'Garner found a number instead of text under k',
+    )
+    expect(() => decodeBody('no newline', '"abc"', 'k')).toThrow(
+      'Garner found a body without its ETag under k',
+    )
+  })
+})

@@ -1,0 +1,180 @@
+import { Keyv } from 'keyv'
+import { describe, expect, it, vi } from 'vitest'
+import { GarnerError } from '../errors.js'
+import { encodeBody, encodeMeta } from './entry-codec.js'
+import { isKeyvLike, type KeyvStorageAdapter, KeyvStoreDriver } from './keyv-store.js'
+import type { EntryRecord } from './store.js'
+
+const keys = { entry: 'g:e:k', body: 'g:b:k' }
+const record: EntryRecord = {
+  tokens: ['t1'],
+  etag: '"abc"',
+  lastModified: 1_000,
+  size: 2,
+  dates: [],
+  body: '42',
+  value: 42,
+}
+
+/** A storage adapter over a Map that counts its calls, with or without the batch calls. */
+function adapter(batched: boolean): KeyvStorageAdapter & {
+  map: Map<string, unknown>
+  calls: string[]
+} {
+  const map = new Map<string, unknown>()
+  const calls: string[] = []
+  const base = {
+    map,
+    calls,
+    get(key: string) {
+      calls.push(`get ${key}`)
+      return map.get(key)
+    },
+    set(key: string, value: string, ttl?: number) {
+      calls.push(`set ${key}${ttl === undefined ? '' : ` ${ttl}`}`)
+      map.set(key, value)
+    },
+  }
+  if (!batched) return base
+  return {
+    ...base,
+    async getMany(list: string[]) {
+      calls.push(`getMany ${list.join(' ')}`)
+      return list.map((key) => map.get(key))
+    },
+    async setMany(entries: { key: string; value: string; ttl?: number }[]) {
+      calls.push(`setMany ${entries.map((entry) => `${entry.key}${entry.ttl ?? ''}`).join(' ')}`)
+      for (const entry of entries) map.set(entry.key, entry.value)
+    },
+  }
+}
+
+describe('KeyvStoreDriver', () => {
+  it('is a remote store labelled keyv', () => {
+    const driver = new KeyvStoreDriver({ store: adapter(false) })
+    expect(driver.kind).toBe('keyv')
+    expect(driver.remote).toBe(true)
+  })
+
+  it('writes and reads in one batch call each when the adapter has them', async () => {
+    const store = adapter(true)
+    const driver = new KeyvStoreDriver({ store, namespace: 'ns' })
+    await driver.write(keys, record, 5_000)
+    await driver.writeTokens([['g:t:a', 'tok']], 9_000)
+    const read = await driver.read(keys, ['g:t:a', 'g:t:b'], true)
+    expect(read).toMatchObject({
+      meta: { tokens: ['t1'], etag: '"abc"', lastModified: 1_000, size: 2, dates: [] },
+      body: '42',
+      hasValue: false,
+      tokens: ['tok', undefined],
+      corrupt: undefined,
+    })
+    expect(store.calls).toEqual([
+      'setMany ns:g:e:k5000 ns:g:b:k5000',
+      'setMany ns:g:t:a9000',
+      'getMany ns:g:e:k ns:g:b:k ns:g:t:a ns:g:t:b',
+    ])
+    const withoutBody = await driver.read(keys, ['g:t:a'], false)
+    expect(withoutBody.body).toBeUndefined()
+    expect(withoutBody.tokens).toEqual(['tok'])
+    expect(store.calls.at(-1)).toBe('getMany ns:g:e:k ns:g:t:a')
+  })
+
+  it('falls back to one call per key, and leaves the prefix out when asked', async () => {
+    const store = adapter(false)
+    const driver = new KeyvStoreDriver({ store, namespace: 'ns', useKeyPrefix: false })
+    await driver.write(keys, record, undefined)
+    await driver.writeTokens([['g:t:a', 'tok']], undefined)
+    expect(await driver.readBody(keys, '"abc"')).toBe('42')
+    expect(await driver.readBody(keys, '"other"')).toBeUndefined()
+    const read = await driver.read(keys, ['g:t:a'], true)
+    expect(read.body).toBe('42')
+    expect(store.calls).toEqual([
+      'set g:e:k',
+      'set g:b:k',
+      'set g:t:a',
+      'get g:b:k',
+      'get g:b:k',
+      'get g:e:k',
+      'get g:b:k',
+      'get g:t:a',
+    ])
+    await expect(
+      new KeyvStoreDriver({ store: adapter(false) }).read(keys, [], false),
+    ).resolves.toEqual(expect.objectContaining({ meta: undefined }))
+  })
+
+  it('stores the expiry with the metadata, and reads an expired entry as absent', async () => {
+    const store = adapter(false)
+    const driver = new KeyvStoreDriver({ store })
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      vi.setSystemTime(10_000)
+      await driver.write(keys, record, 1_000)
+      expect(JSON.parse(store.map.get('g:e:k') as string).x).toBe(11_000)
+      vi.setSystemTime(10_999)
+      expect((await driver.read(keys, [], true)).meta).toBeDefined()
+      vi.setSystemTime(11_000)
+      expect((await driver.read(keys, [], true)).meta).toBeUndefined()
+    } finally {
+      vi.useRealTimers()
+    }
+    await driver.write(keys, record, undefined)
+    expect(JSON.parse(store.map.get('g:e:k') as string).x).toBe(0)
+  })
+
+  it('reads corrupt metadata and tokens as absent, flagging them', async () => {
+    const store = adapter(true)
+    const driver = new KeyvStoreDriver({ store })
+    store.map.set('g:e:k', 'garbage')
+    store.map.set('g:t:a', 42)
+    const read = await driver.read(keys, ['g:t:a'], true)
+    expect(read.meta).toBeUndefined()
+    expect(read.body).toBeUndefined()
+    expect(read.tokens).toEqual([undefined])
+    expect(read.corrupt).toBeInstanceOf(GarnerError)
+    expect(read.corrupt?.message).toContain('generation token under g:t:a that is not text')
+
+    store.map.set('g:t:a', 'tok')
+    store.map.set('g:e:k', encodeMeta(record, 0))
+    store.map.set('g:b:k', 'no etag line')
+    const bad = await driver.read(keys, ['g:t:a'], true)
+    expect(bad.meta).toBeUndefined()
+    expect(bad.corrupt?.message).toContain('a body without its ETag under g:b:k')
+    expect(bad.tokens).toEqual(['tok'])
+
+    store.map.set('g:b:k', encodeBody('"abc"', '42'))
+    store.map.set('g:t:a', null)
+    const good = await driver.read(keys, ['g:t:a'], true)
+    expect(good).toMatchObject({ body: '42', tokens: [undefined], corrupt: undefined })
+  })
+
+  it("fails a call during which Keyv reported an error, with Keyv's error", async () => {
+    const keyv = new Keyv()
+    const driver = new KeyvStoreDriver(keyv)
+    const failure = new Error('connection lost')
+    const store = keyv.store as Map<string, unknown>
+    const get = store.get.bind(store)
+    store.get = (key: string) => {
+      keyv.emit('error', failure)
+      return get(key)
+    }
+    await expect(driver.readBody(keys, '"abc"')).rejects.toBe(failure)
+    store.get = get
+    expect(await driver.readBody(keys, '"abc"')).toBeUndefined()
+  })
+})
+
+describe('isKeyvLike', () => {
+  it('recognizes an object whose store has get and set', () => {
+    expect(isKeyvLike(new Keyv())).toBe(true)
+    expect(isKeyvLike({ store: { get() {}, set() {} } })).toBe(true)
+    expect(isKeyvLike({ store: { get() {} } })).toBe(false)
+    expect(isKeyvLike({ store: { set() {} } })).toBe(false)
+    expect(isKeyvLike({ store: null })).toBe(false)
+    expect(isKeyvLike({ store: 'x' })).toBe(false)
+    expect(isKeyvLike({})).toBe(false)
+    expect(isKeyvLike(null)).toBe(false)
+    expect(isKeyvLike('keyv')).toBe(false)
+  })
+})

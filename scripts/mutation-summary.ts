@@ -1,0 +1,60 @@
+// Prints the mutation score per file from StrykerJS JSON reports, as the Markdown table of
+// docs/mutation-testing.md. Several reports (runs over different folders) are merged, a later
+// report's entry for a file replacing an earlier one's.
+//
+//   pnpm exec tsx scripts/mutation-summary.ts [reports/mutation/mutation.json …]
+import { readFileSync } from 'node:fs'
+
+interface Mutant {
+  readonly status: string
+}
+interface Report {
+  readonly files: Readonly<Record<string, { readonly mutants: readonly Mutant[] }>>
+}
+
+const paths = process.argv.slice(2)
+const files = new Map<string, readonly Mutant[]>()
+for (const path of paths.length > 0 ? paths : ['reports/mutation/mutation.json']) {
+  const report = JSON.parse(readFileSync(path, 'utf8')) as Report
+  for (const [file, { mutants }] of Object.entries(report.files)) files.set(file, mutants)
+}
+
+interface Counts {
+  killed: number
+  survived: number
+  noCoverage: number
+  ignored: number
+}
+
+function count(mutants: readonly Mutant[]): Counts {
+  const counts: Counts = { killed: 0, survived: 0, noCoverage: 0, ignored: 0 }
+  for (const { status } of mutants) {
+    if (status === 'Killed' || status === 'Timeout') counts.killed += 1
+    else if (status === 'Survived') counts.survived += 1
+    else if (status === 'NoCoverage') counts.noCoverage += 1
+    else if (status === 'Ignored') counts.ignored += 1
+  }
+  return counts
+}
+
+function percent(part: number, whole: number): string {
+  return whole === 0 ? 'n/a' : `${((100 * part) / whole).toFixed(1)}%`
+}
+
+function row(name: string, counts: Counts): string {
+  const covered = counts.killed + counts.survived
+  return `| ${name} | ${percent(counts.killed, covered)} | ${percent(counts.killed, covered + counts.noCoverage)} | ${counts.killed} | ${counts.survived} | ${counts.noCoverage} | ${counts.ignored} |`
+}
+
+const total: Counts = { killed: 0, survived: 0, noCoverage: 0, ignored: 0 }
+const lines = [
+  '| file | score (covered) | score (all) | killed | survived | no coverage | ignored |',
+  '| --- | --- | --- | --- | --- | --- | --- |',
+]
+for (const file of [...files.keys()].sort()) {
+  const counts = count(files.get(file)!)
+  for (const key of Object.keys(total) as (keyof Counts)[]) total[key] += counts[key]
+  lines.push(row(`\`${file.replace(/^.*packages\/core\/src\//, '')}\``, counts))
+}
+lines.push(row('**all of core**', total))
+console.log(lines.join('\n'))
