@@ -15,6 +15,12 @@ export interface EntryMeta {
   readonly size: number
   /** Paths of the Dates in the value. */
   readonly dates: readonly ValuePath[]
+  /**
+   * End of the entry's `ttl`, in milliseconds since the epoch (Garner's clock); `Infinity` for
+   * an entry without one. The store may keep the entry longer (for the stale windows): Garner
+   * decides freshness from this time, not from the store's expiry.
+   */
+  readonly freshUntil: number
 }
 
 /** A complete entry as written: the metadata, the JSON body, and the (frozen) value. */
@@ -74,7 +80,10 @@ export interface StoreDriver {
   read(keys: EntryKeys, tokenKeys: readonly string[], withBody: boolean): Promise<StoreRead>
   /** Reads the body alone; `undefined` when it is gone or belongs to another version than `etag`. */
   readBody(keys: EntryKeys, etag: string): Promise<string | undefined>
-  /** Writes an entry (metadata and body) with an optional time to live in milliseconds. */
+  /**
+   * Writes an entry (metadata and body) with an optional time to live in milliseconds: how long
+   * the store keeps it, which is its `ttl` plus the longest stale window.
+   */
   write(keys: EntryKeys, record: EntryRecord, ttl: number | undefined): Promise<void>
   /** Writes generation tokens. */
   writeTokens(tokens: readonly TokenWrite[], ttl: number | undefined): Promise<void>
