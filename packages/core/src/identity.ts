@@ -190,7 +190,7 @@ export class Identity<R = never> {
       etag: resolved.meta.etag,
       lastModified: new Date(resolved.meta.lastModified),
       hit: resolved.hit,
-      stale: resolved.stale === true,
+      stale: resolved.stale,
     } as EntryResult<T>
   }
 

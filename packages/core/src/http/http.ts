@@ -107,12 +107,7 @@ export async function respond(
     options.cacheControl ??
     (options.isPublic
       ? publicCacheControl(
-          publicCacheDirectives(
-            answer.meta.freshUntil,
-            answer.stale === true,
-            plan.freshness,
-            engine.now(),
-          ),
+          publicCacheDirectives(answer.meta.freshUntil, answer.stale, plan.freshness, engine.now()),
         )
       : DEFAULT_CACHE_CONTROL)
   if (isNotModified(conditions, resolved.meta, now)) {
