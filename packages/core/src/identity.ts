@@ -28,32 +28,13 @@ import {
 } from './protocol/freshness.js'
 import type { EntryKeys } from './store/store.js'
 
-/** Options of one identity (or one `garner.fetch`). Each overrides the Garner default. */
-export interface IdentityOptions {
+/**
+ * Options of one identity (or one `garner.fetch`): `ttl`, the freshness policies
+ * ({@link FreshnessOptions}) and `public`. Each overrides the Garner default.
+ */
+export interface IdentityOptions extends FreshnessOptions {
   /** How long the entry is fresh, in milliseconds; overrides the Garner default. */
   readonly ttl?: number
-  /**
-   * For how long after `ttl` the entry is still answered, at once, while one refresh per key
-   * runs in the background (stale-while-revalidate), in milliseconds. 0 or omitted: never.
-   */
-  readonly staleWhileRevalidate?: number
-  /**
-   * For how long after `ttl` the entry answers when the loader throws or exceeds
-   * `loaderTimeout` (stale-if-error), in milliseconds. The failure is reported on the `error`
-   * event and the loader is retried after a backoff, not on every request. 0 or omitted: never.
-   */
-  readonly staleIfError?: number
-  /**
-   * Longest wait for the loader, in milliseconds: a slower loader counts as failed (a stale
-   * value answers within `staleIfError`, otherwise the fetch rejects with
-   * `GARNER_LOADER_TIMEOUT`). The loader keeps running and its value is cached when it finishes.
-   */
-  readonly loaderTimeout?: number
-  /**
-   * Lets the stale windows answer an entry whose bindings were invalidated. Default `false`:
-   * once `invalidate` has resolved, no fetch returns a value loaded before it.
-   */
-  readonly staleAfterInvalidate?: boolean
   /**
    * Declares the value the same for every caller, so that requests with `Authorization` or
    * `Cookie` share one entry instead of one per credential.

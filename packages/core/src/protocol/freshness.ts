@@ -22,11 +22,32 @@ export const NO_FRESHNESS: Freshness = Object.freeze({
   staleAfterInvalidate: false,
 })
 
-/** The freshness options as a user writes them (milliseconds). */
+/**
+ * The freshness policies as a user writes them, in milliseconds: options of `fetch`, `entry` and
+ * `identity.options(...)`, and defaults of `createGarner`.
+ */
 export interface FreshnessOptions {
+  /**
+   * For how long after `ttl` the entry is still answered, at once, while one refresh per key
+   * runs in the background (stale-while-revalidate), in milliseconds. 0 or omitted: never.
+   */
   readonly staleWhileRevalidate?: number
+  /**
+   * For how long after `ttl` the entry answers when the loader throws or exceeds
+   * `loaderTimeout` (stale-if-error), in milliseconds. The failure is reported on the `error`
+   * event and the loader is retried after a backoff, not on every request. 0 or omitted: never.
+   */
   readonly staleIfError?: number
+  /**
+   * Longest wait for the loader, in milliseconds: a slower loader counts as failed (a stale
+   * value answers within `staleIfError`, otherwise the fetch rejects with
+   * `GARNER_LOADER_TIMEOUT`). The loader keeps running and its value is cached when it finishes.
+   */
   readonly loaderTimeout?: number
+  /**
+   * Lets the stale windows answer an entry whose bindings were invalidated. Default `false`:
+   * once `invalidate` has resolved, no fetch returns a value loaded before it.
+   */
   readonly staleAfterInvalidate?: boolean
 }
 
