@@ -110,8 +110,11 @@ describe.each(FRAMEWORKS)('Database down under load (%s)', (framework) => {
       'attempts the backoff allows': attemptsAllowed(outageMs),
       'first fresh load after recovery (ms)': Math.round(freshAfterMs),
       'attempts after recovery before it': faults.refused - refused,
+      'stale hits / loader errors reported': `${demo.stats.staleHits} / ${demo.stats.loaderErrors}`,
     })
     expect(statuses.count((status) => status !== 200)).toBe(0)
+    expect(demo.stats.staleHits).toBeGreaterThan(refused)
+    expect(demo.stats.loaderErrors).toBeGreaterThanOrEqual(1)
     expect(requestsDuring).toBeGreaterThan(refused)
     expect(refused).toBeGreaterThanOrEqual(1)
     expect(refused).toBeLessThanOrEqual(attemptsAllowed(outageMs))
