@@ -79,6 +79,10 @@ export interface EngineOptions {
 // second refresh. Bounded: forgetting one only costs a redundant refresh.
 const REFRESHED_MEMORY = 10_000
 
+// How long a refresh claim lasts without a loaderTimeout: longer than most loaders take, short
+// enough that a process that died while refreshing holds nobody up for long.
+const REFRESH_CLAIM_TTL = 10_000
+
 interface Refreshed {
   readonly replaced: string
   readonly until: number
@@ -295,7 +299,8 @@ export class Engine {
   /**
    * Starts the background refresh of a stale entry, unless one is running for the key in this
    * process, the loader is backing off after failures, or (remote stores) a refresh replaced
-   * this very entry a moment ago and the read came back before its write.
+   * this very entry a moment ago (the read came back before its write) or another process holds
+   * the key's refresh claim.
    */
   private revalidate(plan: Plan, loader: Loader<unknown>, read: StoreRead, now: number): void {
     const key = plan.keys.entry
@@ -309,11 +314,17 @@ export class Engine {
       if (recent !== undefined && recent.replaced === replaced && now < recent.until) return
     }
     const started = Date.now()
-    const work = this.loadOnce(plan, loader, { ok: true, read })
+    const work = this.refresh(plan, loader, read)
     this.refreshing.set(key, work)
     work.then(
-      () => {
+      (claimedElsewhere) => {
         this.refreshing.delete(key)
+        if (claimedElsewhere !== false) {
+          // Another process refreshes this entry: leave it alone while its claim lasts.
+          if (replaced !== undefined)
+            this.refreshed.set(key, { replaced, until: now + claimedElsewhere })
+          return
+        }
         if (replaced !== undefined)
           this.refreshed.set(key, { replaced, until: this.clock() + guard!.timeout })
         if (emitter.has('refresh'))
@@ -326,6 +337,41 @@ export class Engine {
           emitter.emit('refresh', { key, ok: false, duration: Date.now() - started })
       },
     )
+  }
+
+  /**
+   * Loads a stale entry again. On a store that can claim a key, the refresh first claims the
+   * entry's refresh key for as long as a refresh may take, so that processes sharing the store
+   * run one between them; `false` when it ran, or how long another process's claim lasts when
+   * that process runs it. A store that cannot be asked refreshes anyway.
+   */
+  private async refresh(
+    plan: Plan,
+    loader: Loader<unknown>,
+    read: StoreRead,
+  ): Promise<false | number> {
+    const { driver, namespace } = this.options
+    const claim = driver.claim
+    let claimKey: string | undefined
+    if (claim !== undefined) {
+      const entry = plan.keys.entry
+      claimKey = `${namespace}:r:${entry.slice(namespace.length + 3)}`
+      const ttl = Math.min(
+        plan.freshness.loaderTimeout ?? REFRESH_CLAIM_TTL,
+        plan.freshness.staleWhileRevalidate,
+      )
+      const claimed = await this.attempt(() => claim.call(driver, claimKey!, ttl), 'write', entry)
+      if (claimed === false) return ttl
+      if (claimed === FAILED) claimKey = undefined
+    }
+    try {
+      await this.loadOnce(plan, loader, { ok: true, read })
+      return false
+    } finally {
+      const { release } = driver
+      if (claimKey !== undefined && release !== undefined)
+        void this.attempt(() => release.call(driver, claimKey!), 'write', plan.keys.entry)
+    }
   }
 
   /**

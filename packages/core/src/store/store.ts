@@ -89,6 +89,14 @@ export interface StoreDriver {
   writeTokens(tokens: readonly TokenWrite[], ttl: number | undefined): Promise<void>
   /** Releases what the driver itself holds open (connections, timers). */
   close?(): Promise<void>
+  /**
+   * Sets `key` only if it is absent, to expire after `ttl` milliseconds; `true` when this call
+   * set it. Optional: with it, processes sharing the store run one background refresh of a stale
+   * entry between them (stale-while-revalidate) instead of one each.
+   */
+  claim?(key: string, ttl: number): Promise<boolean>
+  /** Removes a key set by {@link claim}, once the refresh it guarded is over. */
+  release?(key: string): Promise<void>
 }
 
 /** True when `value` implements {@link StoreDriver} (a store Garner can use without wrapping). */
