@@ -221,13 +221,19 @@ async function main(): Promise<void> {
     profiles,
     wallSeconds: (performance.now() - started) / 1000,
   }
-  // The near-cache, PostgreSQL and digests sections come from their own runs (bench:near-cache,
-  // bench:postgres, bench:digests): keep them.
+  // The near-cache, freshness, PostgreSQL and digests sections come from their own runs
+  // (bench:near-cache, bench:freshness, bench:postgres, bench:digests): keep them.
   const previous = await readFile(REPORT, 'utf8').catch(() => '')
-  const nearCache = /<!-- near-cache:start -->[\s\S]*<!-- near-cache:end -->/.exec(previous)?.[0]
+  const nearCache = ['near-cache', 'freshness']
+    .map(
+      (name) =>
+        new RegExp(`<!-- ${name}:start -->[\\s\\S]*<!-- ${name}:end -->`).exec(previous)?.[0],
+    )
+    .filter((section): section is string => section !== undefined)
+    .join('\n\n')
   const digests = new RegExp(`${DIGESTS_START}[\\s\\S]*${DIGESTS_END}`).exec(previous)?.[0]
   const report = withPostgresSection(
-    nearCache === undefined
+    nearCache === ''
       ? markdownReport(final)
       : `${markdownReport(final).trimEnd()}\n\n${nearCache}\n`,
     postgresSection(previous),

@@ -69,6 +69,7 @@ const guideSidebar: DefaultTheme.SidebarItem[] = [
       { text: 'Keys and key strategies', link: '/concepts/keys' },
       { text: 'Bindings and invalidation', link: '/concepts/bindings' },
       { text: 'ETags and 304', link: '/concepts/etags' },
+      { text: 'Freshness', link: '/concepts/freshness' },
       { text: 'Stores', link: '/concepts/stores' },
       { text: 'Events', link: '/concepts/events' },
     ],

@@ -1,6 +1,6 @@
 // The demo's settings, read once from the environment, with the embedded defaults.
 import { resolve } from 'node:path'
-import { DEFAULT_MAX_ENTRIES } from '@garner/core'
+import { DEFAULT_MAX_ENTRIES, type FreshnessOptions, type LoaderBackoffOptions } from '@garner/core'
 import { FRAMEWORKS, type Framework } from './apps/index.js'
 import type { DatabaseTarget } from './database.js'
 
@@ -29,7 +29,34 @@ export interface DemoConfig {
   readonly cacheMaxEntries?: number
   /** Garner's near cache in front of Redis (with REDIS_URL; NEAR_CACHE=0 turns it off). Default on. */
   readonly nearCache?: boolean
+  /** Fault injection: the database starts down (DEMO_DB_DOWN=1). Default false. */
+  readonly databaseDown?: boolean
+  /** Fault injection: every database operation waits this many ms first (DEMO_DB_DELAY_MS). */
+  readonly databaseDelayMs?: number
+  /** Serves GET and PUT /admin/database, the fault switch (DEMO_FAULTS=1). Default false. */
+  readonly faultRoutes?: boolean
+  /** The freshness policies of GET /feed. Default {@link FEED_FRESHNESS}. */
+  readonly feed?: FeedFreshness
+  /** The loader backoff of the demo's Garner. Default {@link LOADER_BACKOFF}. */
+  readonly loaderBackoff?: LoaderBackoffOptions
 }
+
+/** The freshness of the feed: a `ttl` and the freshness policies. */
+export type FeedFreshness = FreshnessOptions & { readonly ttl: number }
+
+/**
+ * GET /feed is fresh for 5 s, then answered at once for 30 s while one refresh runs, and for an
+ * hour while the database fails or takes more than a second.
+ */
+export const FEED_FRESHNESS: FeedFreshness = {
+  ttl: 5_000,
+  staleWhileRevalidate: 30_000,
+  staleIfError: 3_600_000,
+  loaderTimeout: 1_000,
+}
+
+/** While the database is down the feed's loader is tried after 250 ms, then 500 ms … up to 5 s. */
+export const LOADER_BACKOFF: LoaderBackoffOptions = { min: 250, max: 5_000 }
 
 /** Default database file, relative to the directory the demo is started from. */
 export const DEFAULT_DATABASE_URL = 'file:./data/demo.db'
@@ -59,6 +86,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
       1,
       10_000_000,
     ),
+    databaseDown: flag(env.DEMO_DB_DOWN, 'DEMO_DB_DOWN'),
+    databaseDelayMs: integer(env.DEMO_DB_DELAY_MS, 0, 'DEMO_DB_DELAY_MS', 0, 60_000),
+    faultRoutes: flag(env.DEMO_FAULTS, 'DEMO_FAULTS'),
   }
 }
 
@@ -71,6 +101,12 @@ function databaseTarget(url: string): DatabaseTarget {
     'DATABASE_URL must be a SQLite file URL like "file:./data/demo.db" or a PostgreSQL URL like ' +
       `"postgresql://user@localhost:5432/garner_demo"; got "${url}".`,
   )
+}
+
+function flag(raw: string | undefined, name: string): boolean {
+  if (raw === undefined || raw === '' || raw === '0') return false
+  if (raw === '1') return true
+  throw new Error(`${name} must be 1 (on) or 0 (off); got "${raw}".`)
 }
 
 function integer(

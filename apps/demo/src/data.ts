@@ -32,6 +32,8 @@ export interface DemoData {
   /** The user's posts; `undefined` when there is no such user. */
   postsOf(userId: number): Promise<Post[] | undefined>
   post(id: number): Promise<Post | undefined>
+  /** The latest posts, newest first: the public feed. */
+  feed(): Promise<Post[]>
   /**
    * The author of a post, cached and bound to the post: a route that binds to the post's author
    * learns who that is without a query on a hit.
@@ -51,6 +53,7 @@ export interface DemoData {
 const PUBLIC_USER = { id: true, name: true, role: true } as const
 const FULL_USER = { ...PUBLIC_USER, email: true } as const
 const POST = { id: true, title: true, body: true, authorId: true } as const
+const FEED_SIZE = 10
 
 export function demoData(prisma: DemoPrisma, garner: Garner): DemoData {
   const userFields = (withEmail: boolean) => (withEmail ? FULL_USER : PUBLIC_USER)
@@ -65,6 +68,7 @@ export function demoData(prisma: DemoPrisma, garner: Garner): DemoData {
           select: { posts: { select: POST, orderBy: { id: 'asc' } } },
         })
       )?.posts,
+    feed: () => prisma.post.findMany({ select: POST, orderBy: { id: 'desc' }, take: FEED_SIZE }),
     post: async (id) =>
       (await prisma.post.findUnique({ where: { id }, select: POST })) ?? undefined,
     authorOf: async (postId) =>

@@ -8,6 +8,7 @@ import { garnerExtension } from '@garner/prisma'
 import { PrismaLibSql } from '@prisma/adapter-libsql'
 import { PrismaPg } from '@prisma/adapter-pg'
 import { DatabaseUnavailableError, isDatabaseUnavailable } from './database-errors.js'
+import { type DatabaseFaults, DatabaseUnavailable, databaseFaults } from './faults.js'
 import { garnerSchema } from './generated/garner/schema.js'
 import { garnerSchema as postgresGarnerSchema } from './generated/postgresql/garner/schema.js'
 import { PrismaClient as PostgresPrismaClient } from './generated/postgresql/prisma/client.js'
@@ -39,7 +40,12 @@ const READS = new Set([
 // An unreachable server answers every request with a 503 quickly instead of holding it.
 const POSTGRES_CONNECT_TIMEOUT_MS = 2_000
 
-function extendedClient(target: DatabaseTarget, garner: Garner, latencyMs: number) {
+function extendedClient(
+  target: DatabaseTarget,
+  garner: Garner,
+  latencyMs: number,
+  faults: DatabaseFaults,
+) {
   // Both clients are generated from one schema (scripts/prisma-generate.mjs), so the PostgreSQL
   // client has the SQLite client's model API.
   const client =
@@ -61,6 +67,13 @@ function extendedClient(target: DatabaseTarget, garner: Garner, latencyMs: numbe
       name: 'demo-database',
       query: {
         async $allOperations({ operation, args, query }) {
+          // Fault injection (the feed's freshness demo): an outage, or a slow database.
+          if (faults.down) {
+            faults.refused += 1
+            throw new DatabaseUnavailable()
+          }
+          if (faults.delayMs > 0)
+            await new Promise((resolve) => setTimeout(resolve, faults.delayMs))
           let result: unknown
           try {
             result = await query(args)
@@ -89,6 +102,8 @@ function extendedClient(target: DatabaseTarget, garner: Garner, latencyMs: numbe
 export interface Database {
   readonly prisma: DemoPrisma
   readonly created: boolean
+  /** The injected faults, changed in place (DEMO_DB_DOWN, DEMO_DB_DELAY_MS, PUT /admin/database). */
+  readonly faults: DatabaseFaults
   close(): Promise<void>
 }
 
@@ -100,14 +115,19 @@ export async function openDatabase(
   target: DatabaseTarget,
   garner: Garner,
   latencyMs = 0,
+  faults: DatabaseFaults = databaseFaults(),
 ): Promise<Database> {
   const created =
     target.kind === 'sqlite'
       ? await migrateSqliteIfNew(target.file)
       : await migratePostgresIfNew(target.url)
-  const prisma = extendedClient(target, garner, latencyMs)
+  const prisma = extendedClient(target, garner, latencyMs, faults)
+  // Seeding runs whatever the fault switch says; the outage starts once the demo is up.
+  const down = faults.down
+  faults.down = false
   if (created) await seed(prisma)
-  return { prisma, created, close: () => prisma.$disconnect() }
+  faults.down = down
+  return { prisma, created, faults, close: () => prisma.$disconnect() }
 }
 
 async function migrateSqliteIfNew(file: string): Promise<boolean> {

@@ -74,7 +74,9 @@ describe.each(matrix)('demo on %s with the %s store', (framework, store) => {
         'hits',
         'hitsByTier',
         'invalidations',
+        'loaderErrors',
         'misses',
+        'staleHits',
         'storeErrors',
       ])
       expect(after.hits!).toBeGreaterThan(before.hits!)

@@ -5,9 +5,10 @@ import { createGarner, type Garner, type MemoryStore, memoryStore } from '@garne
 import { createKeyv } from '@keyv/redis'
 import { APPS } from './apps/index.js'
 import { callerLookup } from './caller.js'
-import type { DemoConfig } from './config.js'
+import { type DemoConfig, FEED_FRESHNESS, LOADER_BACKOFF } from './config.js'
 import { demoData } from './data.js'
 import { type Database, openDatabase } from './database.js'
+import { databaseFaults } from './faults.js'
 import { kvService } from './kv/kv-service.js'
 import type { KvStore } from './kv/kv-store.js'
 import { memoryKv } from './kv/memory-kv.js'
@@ -34,9 +35,11 @@ export async function startDemo(config: DemoConfig): Promise<Demo> {
   const garner = createGarner({
     store: keyv ?? memory,
     nearCache: keyv !== undefined && config.nearCache !== false,
+    loaderBackoff: config.loaderBackoff ?? LOADER_BACKOFF,
   })
   const stats = trackStats(garner)
-  const database = await openDatabase(config.database, garner, config.databaseLatencyMs)
+  const faults = databaseFaults({ down: config.databaseDown, delayMs: config.databaseDelayMs })
+  const database = await openDatabase(config.database, garner, config.databaseLatencyMs, faults)
   const kvStore: KvStore =
     config.redisUrl === undefined ? memoryKv() : await redisKv(config.redisUrl)
 
@@ -50,6 +53,8 @@ export async function startDemo(config: DemoConfig): Promise<Demo> {
       kv: kvService(kvStore, config.kvTtlSeconds),
       stats,
       store: config.redisUrl === undefined ? 'memory' : 'redis',
+      feed: config.feed ?? FEED_FRESHNESS,
+      faults: config.faultRoutes === true ? database.faults : undefined,
     },
     { port: config.port, host: config.host },
   )

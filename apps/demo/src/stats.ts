@@ -8,9 +8,13 @@ export interface CacheStats {
   misses: number
   invalidations: number
   storeErrors: number
+  /** Hits answered from the feed's freshness windows. */
+  staleHits: number
+  /** Loader failures answered with a stale value, or hit by a background refresh. */
+  loaderErrors: number
 }
 
-/** Counts hits, misses, invalidations and store errors of `garner` from now on. */
+/** Counts hits (by tier, and stale ones), misses, invalidations, store and loader errors of `garner` from now on. */
 export function trackStats(garner: Garner): CacheStats {
   const stats: CacheStats = {
     hits: 0,
@@ -18,10 +22,13 @@ export function trackStats(garner: Garner): CacheStats {
     misses: 0,
     invalidations: 0,
     storeErrors: 0,
+    staleHits: 0,
+    loaderErrors: 0,
   }
-  garner.on('hit', ({ tier }) => {
+  garner.on('hit', ({ tier, stale }) => {
     stats.hits += 1
     stats.hitsByTier[tier] += 1
+    if (stale) stats.staleHits += 1
   })
   garner.on('miss', () => {
     stats.misses += 1
@@ -29,8 +36,9 @@ export function trackStats(garner: Garner): CacheStats {
   garner.on('invalidate', () => {
     stats.invalidations += 1
   })
-  garner.on('error', () => {
-    stats.storeErrors += 1
+  garner.on('error', ({ operation }) => {
+    if (operation === 'load' || operation === 'refresh') stats.loaderErrors += 1
+    else stats.storeErrors += 1
   })
   return stats
 }

@@ -10,7 +10,7 @@ import {
   startPostgresServer,
   startRedisServer,
 } from '@garner/fixtures'
-import type { Framework } from '../src/config.js'
+import type { DemoConfig, Framework } from '../src/config.js'
 import type { DatabaseTarget } from '../src/database.js'
 import { type Demo, startDemo } from '../src/server.js'
 
@@ -29,6 +29,9 @@ export interface TestDemoOptions {
   readonly cacheMaxEntries?: number
   /** Default SQLite. */
   readonly database?: DatabaseTarget['kind']
+  readonly feed?: DemoConfig['feed']
+  readonly loaderBackoff?: DemoConfig['loaderBackoff']
+  readonly faultRoutes?: boolean
 }
 
 export async function startTestDemo(
@@ -58,6 +61,9 @@ export async function startTestDemo(
     kvTtlSeconds: 300,
     databaseLatencyMs: options.databaseLatencyMs ?? 0,
     cacheMaxEntries: options.cacheMaxEntries,
+    feed: options.feed,
+    loaderBackoff: options.loaderBackoff,
+    faultRoutes: options.faultRoutes,
   }).catch(async (error: unknown) => {
     await stopServers()
     throw error

@@ -14,6 +14,10 @@ export type GarnerErrorCode =
   | 'GARNER_STORE_ERROR'
   /** The store held an entry Garner cannot read (garbage, wrong shape, another format). */
   | 'GARNER_CORRUPT_ENTRY'
+  /** A loader failed and Garner answered with a stale value (reported on the `error` event); see `cause`. */
+  | 'GARNER_LOADER_FAILED'
+  /** A loader did not finish within `loaderTimeout` (it keeps running, and its value is cached). */
+  | 'GARNER_LOADER_TIMEOUT'
 
 /**
  * An error raised or reported by Garner. `code` is stable and safe to branch on; `message` says

@@ -22,22 +22,31 @@ export interface GarnerEvents {
   /**
    * A fetch was answered from the cache. `key` is the stored key; `tier` says what answered:
    * `near` for the near cache (process memory, no round trip), `store` for the store itself
-   * (the in-process store, or Redis).
+   * (the in-process store, or Redis). `stale` is `true` when the entry was past its `ttl` (or
+   * invalidated, with `staleAfterInvalidate`) and answered by a stale window:
+   * stale-while-revalidate, or stale-if-error after the loader failed.
    */
-  hit: { readonly key: string; readonly tier: 'near' | 'store' }
+  hit: { readonly key: string; readonly tier: 'near' | 'store'; readonly stale?: true }
   /** A fetch was not answered from the cache; the loader will run (or join a running one). */
   miss: { readonly key: string; readonly reason: MissReason }
   /** A loader finished; `duration` in milliseconds. Not emitted for joined loads. */
   load: { readonly key: string; readonly duration: number }
+  /**
+   * A background refresh (stale-while-revalidate) finished: `ok` false when its loader failed
+   * (the `error` event carries the error, with `operation: 'refresh'`). `duration` in ms.
+   */
+  refresh: { readonly key: string; readonly ok: boolean; readonly duration: number }
   /** `garner.invalidate(model, id?)` was called (emitted once the invalidation is recorded or queued). */
   invalidate: { readonly model: string; readonly id?: InvalidatedId }
   /**
    * Something went wrong that Garner handled by itself: the store failed or timed out (the fetch
-   * used its loader), or an entry could not be read (treated as a miss).
+   * used its loader), an entry could not be read (treated as a miss), a loader failed or timed
+   * out and a stale value answered instead (`operation: 'load'`), or a background refresh failed
+   * (`operation: 'refresh'`).
    */
   error: {
     readonly error: GarnerError
-    readonly operation: 'read' | 'write' | 'invalidate'
+    readonly operation: 'read' | 'write' | 'invalidate' | 'load' | 'refresh'
     readonly key?: string
   }
 }

@@ -86,6 +86,29 @@ describe('in-process store', () => {
     expect(store.bytes).toBeLessThanOrEqual(10_000)
   })
 
+  it('answers a stale hit like a fresh one: the stored object, no parsing, in one settled promise', async () => {
+    let now = Date.now()
+    const garner = createGarner({ clock: () => now, ttl: 1_000, staleWhileRevalidate: 1_000 })
+    const first = await garner.fetch('stale-sync', () => ({ v: 1 }))
+    now += 1_000
+    const parse = vi.spyOn(JSON, 'parse')
+    try {
+      let settled = false
+      const refresh = () => new Promise<{ v: number }>(() => {})
+      const answer = garner.fetch('stale-sync', refresh).then((value) => {
+        settled = true
+        return value
+      })
+      // A hit in process is one settled promise: one microtask to the listener above.
+      await Promise.resolve()
+      expect(settled).toBe(true)
+      expect(await answer).toBe(first)
+      expect(parse).not.toHaveBeenCalled()
+    } finally {
+      vi.restoreAllMocks()
+    }
+  })
+
   it('rejects bounds that are not positive integers', () => {
     expect(() => memoryStore({ maxEntries: 0 })).toThrow(TypeError)
     expect(() => memoryStore({ maxBytes: 1.5 })).toThrow(/maxBytes must be a positive integer/)

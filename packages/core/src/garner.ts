@@ -23,6 +23,18 @@ import {
 } from './protocol/binding.js'
 import { Engine, type Loader } from './protocol/engine.js'
 import { canonicalHashEtag, type ETagStrategy } from './protocol/etag.js'
+import {
+  type FreshnessOptions,
+  mergeFreshness,
+  NO_FRESHNESS,
+  overlayFreshness,
+} from './protocol/freshness.js'
+import {
+  DEFAULT_LOADER_BACKOFF_MAX,
+  DEFAULT_LOADER_BACKOFF_MIN,
+  LoaderBackoff,
+  type LoaderBackoffOptions,
+} from './protocol/loader-backoff.js'
 import { isKeyvLike, type KeyvLike, KeyvStoreDriver } from './store/keyv-store.js'
 import { type MemoryStore, memoryStore } from './store/memory-store.js'
 import {
@@ -34,8 +46,12 @@ import {
 import { isStoreDriver, type StoreDriver } from './store/store.js'
 import { StoreGuard } from './store/store-guard.js'
 
-/** Options of {@link createGarner}. Every one has a default. */
-export interface GarnerOptions {
+/**
+ * Options of {@link createGarner}. Every one has a default. The freshness policies
+ * (`staleWhileRevalidate`, `staleIfError`, `loaderTimeout`, `staleAfterInvalidate`) set here are
+ * the defaults of every fetch and identity, which may override each.
+ */
+export interface GarnerOptions extends FreshnessOptions {
   /**
    * Where entries live: a Keyv instance (`new Keyv(new KeyvRedis(url))` for Redis, any Keyv
    * adapter), a {@link memoryStore}, or your own {@link StoreDriver}. Default: a bounded
@@ -64,6 +80,18 @@ export interface GarnerOptions {
    * `{ maxEntries, maxBytes }`. Default: off. Call {@link Garner.close} when done.
    */
   readonly nearCache?: boolean | NearCacheOptions
+  /**
+   * How long a key whose loader failed leaves the loader alone while a stale value answers
+   * (stale-if-error): `min` after the first failure, doubling up to `max`, in milliseconds.
+   * Default `{ min: 1_000, max: 30_000 }`.
+   */
+  readonly loaderBackoff?: LoaderBackoffOptions
+  /**
+   * The clock Garner decides freshness by (`ttl`, the stale windows, the loader backoff), in
+   * milliseconds since the epoch. Default `Date.now`. Tests pass a clock they can move to step
+   * across the windows; the store still expires entries on its own clock, after the longest window.
+   */
+  readonly clock?: () => number
 }
 
 /** Options of `garner.fetch(key, loader, options)`. */
@@ -99,6 +127,16 @@ export class Garner {
   constructor(options: GarnerOptions = {}) {
     this.namespace = checkNamespace(options.namespace ?? DEFAULT_NAMESPACE)
     const ttl = options.ttl === undefined ? undefined : checkTtl(options.ttl, 'ttl')
+    const freshness = mergeFreshness(NO_FRESHNESS, options)
+    const clock = checkClock(options.clock ?? Date.now)
+    const backoffMin = checkTtl(
+      options.loaderBackoff?.min ?? DEFAULT_LOADER_BACKOFF_MIN,
+      'loaderBackoff.min',
+    )
+    const backoffMax = checkTtl(
+      options.loaderBackoff?.max ?? DEFAULT_LOADER_BACKOFF_MAX,
+      'loaderBackoff.max',
+    )
     this.near = toNearCache(options, (error) => {
       if (this.emitter.has('error')) this.emitter.emit('error', { error, operation: 'read' })
     })
@@ -117,6 +155,8 @@ export class Garner {
       emitter: this.emitter,
       etag: checkEtag(options.etag ?? canonicalHashEtag),
       tokenTtl: checkTtl(options.tokenTtl ?? DEFAULT_TOKEN_TTL, 'tokenTtl'),
+      clock,
+      backoff: new LoaderBackoff(backoffMin, Math.max(backoffMin, backoffMax)),
     })
     this.runtime = {
       engine: this.engine,
@@ -130,6 +170,7 @@ export class Garner {
       tokenKeyCache: new BoundedCache(KEY_CACHE_SIZE),
       requestKeyCache: new BoundedCache(KEY_CACHE_SIZE),
       ttl,
+      freshness,
     }
   }
 
@@ -214,7 +255,10 @@ export class Garner {
     await this.driver.close?.()
   }
 
-  /** Listens to an event (`hit`, `miss`, `load`, `invalidate`, `error`); returns the unsubscribe function. */
+  /**
+   * Listens to an event (`hit`, `miss`, `load`, `refresh`, `invalidate`, `error`); returns the
+   * unsubscribe function.
+   */
   on<E extends keyof GarnerEvents>(event: E, listener: GarnerListener<E>): () => void {
     return this.emitter.on(event, listener)
   }
@@ -232,6 +276,7 @@ export class Garner {
         parts: [key],
         bindings: options?.bind === undefined ? [] : normalizeBindings(options.bind),
         ttl: options?.ttl === undefined ? undefined : checkTtl(options.ttl, 'ttl'),
+        freshness: overlayFreshness(undefined, options),
         isPublic: options?.public ?? false,
         caller: undefined,
         context: NO_CONTEXT,
@@ -303,6 +348,12 @@ function checkStrategies(strategies: readonly KeyStrategy[]): readonly KeyStrate
     names.add(strategy.name)
   })
   return Object.freeze([...strategies])
+}
+
+function checkClock(clock: () => number): () => number {
+  if (typeof clock !== 'function')
+    throw new TypeError('Garner: clock must be a function returning milliseconds since the epoch.')
+  return clock
 }
 
 function checkEtag(etag: ETagStrategy): ETagStrategy {

@@ -20,11 +20,20 @@ import {
   readTokenKeys,
 } from './protocol/binding.js'
 import type { Engine, Loader, Plan } from './protocol/engine.js'
+import {
+  type Freshness,
+  type FreshnessOptions,
+  mergeFreshness,
+  overlayFreshness,
+} from './protocol/freshness.js'
 import type { EntryKeys } from './store/store.js'
 
-/** Options of one identity (or one `garner.fetch`). */
-export interface IdentityOptions {
-  /** Time to live of the entry in milliseconds; overrides the Garner default. */
+/**
+ * Options of one identity (or one `garner.fetch`): `ttl`, the freshness policies
+ * ({@link FreshnessOptions}) and `public`. Each overrides the Garner default.
+ */
+export interface IdentityOptions extends FreshnessOptions {
+  /** How long the entry is fresh, in milliseconds; overrides the Garner default. */
   readonly ttl?: number
   /**
    * Declares the value the same for every caller, so that requests with `Authorization` or
@@ -43,6 +52,8 @@ export interface Entry<T> {
   readonly lastModified: Date
   /** True when the value came from the cache, false when the loader produced it. */
   readonly hit: boolean
+  /** True when the cached value was past its `ttl` and answered by a stale window. */
+  readonly stale: boolean
 }
 
 /** What `entry()` resolves to: `undefined` when the loader may return `undefined` and did. */
@@ -66,12 +77,16 @@ export interface IdentityRuntime {
   /** Entry keys of request identities under the default pipeline, by request signature. */
   readonly requestKeyCache: BoundedCache<string, EntryKeys>
   readonly ttl: number | undefined
+  /** The Garner-wide freshness defaults. */
+  readonly freshness: Freshness
 }
 
 interface IdentityState {
   readonly parts: readonly KeyPart[]
   readonly bindings: readonly NormalBinding[]
   readonly ttl: number | undefined
+  /** Freshness options set on this identity (over the Garner defaults). */
+  readonly freshness: FreshnessOptions | undefined
   readonly isPublic: boolean
   /** How the value varies between callers, when the route declared it with `varyBy`. */
   readonly caller: KeyPart | undefined
@@ -103,10 +118,17 @@ export class Identity<R = never> {
     return this.with({ parts: [...this.state.parts, part] })
   }
 
-  /** Sets options (`ttl`, `public`); later calls override earlier ones. */
+  /**
+   * Sets options (`ttl`, the freshness policies, `public`); later calls override earlier ones,
+   * option by option.
+   */
   options(options: IdentityOptions): Identity<R> {
     const ttl = options.ttl === undefined ? this.state.ttl : checkTtl(options.ttl, 'ttl')
-    return this.with({ ttl, isPublic: options.public ?? this.state.isPublic })
+    return this.with({
+      ttl,
+      freshness: overlayFreshness(this.state.freshness, options),
+      isPublic: options.public ?? this.state.isPublic,
+    })
   }
 
   /**
@@ -135,7 +157,7 @@ export class Identity<R = never> {
     }
     const { engine } = this.runtime
     // The in-process store answers a hit synchronously: one settled promise, nothing else.
-    const hit = engine.hitNow(plan)
+    const hit = engine.hitNow(plan, loader)
     if (hit !== undefined) return Promise.resolve(hit.value as T)
     return engine.value(plan, loader).then((resolved) => resolved?.value as T)
   }
@@ -149,6 +171,7 @@ export class Identity<R = never> {
       etag: resolved.meta.etag,
       lastModified: new Date(resolved.meta.lastModified),
       hit: resolved.hit,
+      stale: resolved.stale,
     } as EntryResult<T>
   }
 
@@ -209,7 +232,15 @@ export class Identity<R = never> {
 
 /** The identity state of a fresh identity. */
 export function emptyState(context: Readonly<Record<string, unknown>> = {}): IdentityState {
-  return { parts: [], bindings: [], ttl: undefined, isPublic: false, caller: undefined, context }
+  return {
+    parts: [],
+    bindings: [],
+    ttl: undefined,
+    freshness: undefined,
+    isPublic: false,
+    caller: undefined,
+    context,
+  }
 }
 
 /** Runs the key pipeline and works out the stored keys and token keys. */
@@ -217,6 +248,7 @@ export function buildPlan(runtime: IdentityRuntime, state: IdentityState): Plan 
   const { parts, context } = state
   const tokenKeys = planTokenKeys(runtime, state.bindings)
   const ttl = state.ttl ?? runtime.ttl
+  const freshness = mergeFreshness(runtime.freshness, state.freshness)
   const explicit = parts.length === 0 ? undefined : parts.length === 1 ? parts[0] : parts
   if (
     runtime.defaultPipeline &&
@@ -228,13 +260,13 @@ export function buildPlan(runtime: IdentityRuntime, state: IdentityState): Plan 
     // directly (explicitKeyText), to the same text, without building the object.
     const simple = typeof explicit === 'string' || typeof explicit === 'number'
     const cached = simple ? runtime.entryKeyCache.get(explicit) : undefined
-    if (cached !== undefined) return { keys: cached, tokenKeys, ttl }
+    if (cached !== undefined) return { keys: cached, tokenKeys, ttl, freshness }
     const keys = entryKeys(
       runtime.namespace,
       keySuffix(explicitKeyText(encodeKey(explicit, 'key'))),
     )
     if (simple) runtime.entryKeyCache.set(explicit, keys)
-    return { keys, tokenKeys, ttl }
+    return { keys, tokenKeys, ttl, freshness }
   }
   const request = context.request as RequestInfo | undefined
   if (explicit === undefined && request === undefined) {
@@ -249,11 +281,11 @@ export function buildPlan(runtime: IdentityRuntime, state: IdentityState): Plan 
       ? requestSignature(request!, state)
       : undefined
   if (signature === undefined)
-    return { keys: pipelineKeys(runtime, state, explicit), tokenKeys, ttl }
+    return { keys: pipelineKeys(runtime, state, explicit), tokenKeys, ttl, freshness }
   const keys =
     runtime.requestKeyCache.get(signature) ??
     runtime.requestKeyCache.set(signature, pipelineKeys(runtime, state, explicit))
-  return { keys, tokenKeys, ttl }
+  return { keys, tokenKeys, ttl, freshness }
 }
 
 /** Runs the key pipeline (and the credentials partition) and encodes the result. */

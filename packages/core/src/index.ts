@@ -16,6 +16,11 @@ export {
   type GarnerOptions,
 } from './garner.js'
 export {
+  type PublicCacheDirectives,
+  publicCacheControl,
+  publicCacheDirectives,
+} from './http/cache-control.js'
+export {
   type ConditionalHeaders,
   etagMatches,
   formatHttpDate,
@@ -59,6 +64,12 @@ export {
   type ETagInput,
   type ETagStrategy,
 } from './protocol/etag.js'
+export type { Freshness, FreshnessOptions } from './protocol/freshness.js'
+export {
+  DEFAULT_LOADER_BACKOFF_MAX,
+  DEFAULT_LOADER_BACKOFF_MIN,
+  type LoaderBackoffOptions,
+} from './protocol/loader-backoff.js'
 export type { KeyvLike } from './store/keyv-store.js'
 export {
   DEFAULT_MAX_BYTES,

@@ -4,6 +4,7 @@ import type { Garner, GarnerEvents } from '@garner/core'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deferred, sleep } from './deferred.js'
+import { describeFreshness } from './freshness-conformance.js'
 import type { OpenStore, TestGarnerOptions } from './store-target.js'
 
 /**
@@ -628,6 +629,8 @@ export function describeGarnerConformance(
         }
       })
     })
+
+    describeFreshness(garner)
 
     describe('identity', () => {
       it('is immutable: extending an identity leaves the original unchanged', async () => {

@@ -4,6 +4,8 @@
 
 import type { Garner, Identity, Loader, RespondOptions } from '@garner/core'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { eventually } from './deferred.js'
+import { type TestClock, testClock } from './freshness-conformance.js'
 import { memoryTarget, type OpenStore, type StoreTarget } from './store-target.js'
 
 /** What a route handler gets: the request-scoped identity, the route params and the headers. */
@@ -66,6 +68,8 @@ interface Item {
 class Database {
   readonly items = new Map<string, Item>()
   private readonly counts = new Map<string, number>()
+  /** Set while the "database" is down: the loaders of the freshness routes throw it. */
+  down: Error | undefined
   private nextId = 0
 
   add(name = 'widget'): Item {
@@ -89,8 +93,30 @@ function roleOf(authorization: string | undefined): string {
   return authorization?.split(':')[1] ?? 'anonymous'
 }
 
+/** The freshness options of the `/fresh…` routes. */
+const FRESHNESS = { ttl: 60_000, staleWhileRevalidate: 300_000, staleIfError: 3_600_000 }
+
 function testRoutes(db: Database): HttpRoute[] {
   return [
+    {
+      method: 'GET',
+      path: '/fresh/:id',
+      answer: ({ identity, params }) => ({
+        identity: identity.options({ ...FRESHNESS, public: true }),
+        loader: () => {
+          if (db.down) throw db.down
+          return { id: params.id, run: db.count(`fresh:${params.id}`) }
+        },
+      }),
+    },
+    {
+      method: 'GET',
+      path: '/fresh-private/:id',
+      answer: ({ identity, params }) => ({
+        identity: identity.options(FRESHNESS),
+        loader: () => ({ id: params.id, run: db.count(`fresh-private:${params.id}`) }),
+      }),
+    },
     {
       method: 'GET',
       path: '/items/:id',
@@ -204,10 +230,12 @@ export function describeHttpConformance(
       let garner: Garner
       let app: HttpApp
       const db = new Database()
+      // Garner's clock, moved by the freshness tests (the other routes have no ttl).
+      const clock: TestClock = testClock()
 
       beforeAll(async () => {
         store = await target.open()
-        garner = store.garner()
+        garner = store.garner({ clock })
         app = await mount(garner, testRoutes(db))
       })
       afterAll(async () => {
@@ -406,6 +434,56 @@ export function describeHttpConformance(
         expect(second.body).toBe(first.body)
         expect(first.headers.get('cache-control')).toBe('public, max-age=0, must-revalidate')
         expect(db.calls('public:p1')).toBe(1)
+      })
+
+      it('gives public responses max-age, stale-while-revalidate and stale-if-error from the freshness options (RFC 5861)', async () => {
+        const first = await send('/fresh/h1')
+        expect(first.headers.get('cache-control')).toBe(
+          'public, max-age=60, stale-while-revalidate=300, stale-if-error=3600',
+        )
+        const etag = first.headers.get('etag')!
+        const notModified = await send('/fresh/h1', { 'If-None-Match': etag })
+        expect(notModified.status).toBe(304)
+        expect(notModified.headers.get('cache-control')).toBe(first.headers.get('cache-control'))
+        // The time left, so that no cache keeps it fresh longer than Garner does.
+        clock.advance(20_000)
+        expect((await send('/fresh/h1')).headers.get('cache-control')).toBe(
+          'public, max-age=40, stale-while-revalidate=300, stale-if-error=3600',
+        )
+        // Served stale while it refreshes: no freshness left, what is left of each window.
+        clock.advance(100_000)
+        const stale = await send('/fresh/h1')
+        expect(stale.body).toBe(first.body)
+        expect(stale.headers.get('cache-control')).toBe(
+          'public, max-age=0, stale-while-revalidate=240, stale-if-error=3540',
+        )
+        expect(await eventually(async () => (await send('/fresh/h1')).body !== first.body)).toBe(
+          true,
+        )
+        expect((await send('/fresh/h1')).headers.get('cache-control')).toBe(
+          'public, max-age=60, stale-while-revalidate=300, stale-if-error=3600',
+        )
+        // Private routes keep their headers whatever their freshness options.
+        expect((await send('/fresh-private/h1')).headers.get('cache-control')).toBe(
+          'private, max-age=0, must-revalidate',
+        )
+      })
+
+      it('answers the stale body, not a 5xx, while the database is down within stale-if-error', async () => {
+        const first = await send('/fresh/down1')
+        db.down = new Error('database down')
+        try {
+          clock.advance(60_000 + 300_000)
+          const during = await send('/fresh/down1')
+          expect(during.status).toBe(200)
+          expect(during.body).toBe(first.body)
+          expect(during.headers.get('etag')).toBe(first.headers.get('etag'))
+          clock.advance(3_600_000)
+          expect((await send('/fresh/down1')).status).toBe(500)
+        } finally {
+          db.down = undefined
+        }
+        expect((await send('/fresh/down1')).status).toBe(200)
       })
 
       it('ignores malformed, huge and repeated conditional headers: 200, never 500', async () => {

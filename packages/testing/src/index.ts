@@ -6,6 +6,7 @@
  */
 export { counter, describeGarnerConformance } from './conformance.js'
 export { type Deferred, deferred, eventually, sleep } from './deferred.js'
+export { type TestClock, testClock } from './freshness-conformance.js'
 export {
   type CachedAnswer,
   describeHttpConformance,

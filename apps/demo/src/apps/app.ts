@@ -2,7 +2,9 @@
 import type { Server } from 'node:http'
 import type { Garner } from '@garner/core'
 import type { FindCaller } from '../caller.js'
+import type { FeedFreshness } from '../config.js'
 import type { DemoData } from '../data.js'
+import type { DatabaseFaults } from '../faults.js'
 import type { KvService } from '../kv/kv-service.js'
 import type { CacheStats } from '../stats.js'
 
@@ -17,6 +19,10 @@ export interface AppDeps {
   readonly stats: CacheStats
   /** Which cache store runs, for GET /health. */
   readonly store: 'memory' | 'redis'
+  /** The freshness policies of GET /feed, the route that shows them. */
+  readonly feed: FeedFreshness
+  /** The database fault switch, served at /admin/database when DEMO_FAULTS=1. */
+  readonly faults: DatabaseFaults | undefined
 }
 
 /** Where an app listens. */

@@ -7,6 +7,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Caller } from '../caller.js'
 import { writeError } from '../data.js'
 import { unavailableAnswer } from '../database-errors.js'
+import { changeFaults, describeFaults } from '../faults.js'
 import type { KvAnswer } from '../kv/kv-service.js'
 import { nearCacheState, statsSnapshot } from '../stats.js'
 import { idParam, newPost, newUser, postChange, userChange } from '../validation.js'
@@ -28,6 +29,8 @@ export function expressApp({
   kv,
   stats,
   store,
+  feed,
+  faults,
 }: AppDeps): express.Express {
   const app = express()
   app.disable('x-powered-by')
@@ -65,6 +68,15 @@ export function expressApp({
       .options({ public: true })
       .bind('User')
       .cacheOr304(() => data.users())
+  })
+
+  // The latest posts, for everyone, with the freshness policies: answered at once while a
+  // refresh runs, and from the cache while the database is down (GET /admin/database).
+  app.get('/feed', async (req) => {
+    await req.garner
+      .options({ ...feed, public: true })
+      .bind('Post')
+      .cacheOr304(() => data.feed())
   })
 
   app.get('/users/:id', caller, async (req, res) => {
@@ -157,6 +169,18 @@ export function expressApp({
     await data.deletePost(id)
     res.status(204).end()
   })
+
+  // The fault switch (DEMO_FAULTS=1 only): take the database down or slow it down.
+  if (faults !== undefined) {
+    app.get('/admin/database', (_req, res) => {
+      res.json(describeFaults(faults))
+    })
+    app.put('/admin/database', body, (req, res) => {
+      const changed = changeFaults(faults, text(req))
+      if (!changed.ok) res.status(400).json({ error: changed.error })
+      else res.json(describeFaults(faults))
+    })
+  }
 
   // The key-value layer (after Couchbase's REST caching example): a store of its own, not
   // cached by Garner.

@@ -11,6 +11,7 @@ import Fastify, {
 } from 'fastify'
 import type { Caller } from '../caller.js'
 import { writeError } from '../data.js'
+import { changeFaults, describeFaults } from '../faults.js'
 import type { KvAnswer } from '../kv/kv-service.js'
 import { nearCacheState, statsSnapshot } from '../stats.js'
 import { idParam, newPost, newUser, postChange, userChange } from '../validation.js'
@@ -33,6 +34,8 @@ export async function fastifyApp({
   kv,
   stats,
   store,
+  feed,
+  faults,
 }: AppDeps): Promise<FastifyInstance> {
   // Keys of the key-value layer are up to 250 characters; Fastify's router refuses longer than
   // 100 by default (414), before the route could answer its own 400.
@@ -63,6 +66,15 @@ export async function fastifyApp({
   // Cached reads. The list and each user's posts are the same for every caller (public); a
   // user's email is shown to admins only, so /users/:id varies by role; /me varies by user.
   // Each binds to the rows it shows, so a write to any of them invalidates it.
+  // The latest posts, for everyone, with the freshness policies: answered at once while a
+  // refresh runs, and from the cache while the database is down (GET /admin/database).
+  app.get('/feed', (request) =>
+    request.garner
+      .options({ ...feed, public: true })
+      .bind('Post')
+      .cacheOr304(() => data.feed()),
+  )
+
   app.get('/users', (request) =>
     request.garner
       .options({ public: true })
@@ -161,6 +173,16 @@ export async function fastifyApp({
     await data.deletePost(id)
     return reply.code(204).send()
   })
+
+  // The fault switch (DEMO_FAULTS=1 only): take the database down or slow it down.
+  if (faults !== undefined) {
+    app.get('/admin/database', async () => describeFaults(faults))
+    app.put('/admin/database', async (request, reply) => {
+      const changed = changeFaults(faults, text(request))
+      if (!changed.ok) return reply.code(400).send({ error: changed.error })
+      return describeFaults(faults)
+    })
+  }
 
   // The key-value layer (after Couchbase's REST caching example): a store of its own, not
   // cached by Garner.

@@ -11,6 +11,7 @@ import { HTTPException } from 'hono/http-exception'
 import type { Caller } from '../caller.js'
 import { writeError } from '../data.js'
 import { unavailableAnswer } from '../database-errors.js'
+import { changeFaults, describeFaults } from '../faults.js'
 import type { KvAnswer } from '../kv/kv-service.js'
 import { nearCacheState, statsSnapshot } from '../stats.js'
 import { idParam, newPost, newUser, postChange, userChange } from '../validation.js'
@@ -19,7 +20,16 @@ import { type Address, type AppDeps, MAX_BODY_BYTES } from './app.js'
 /** What `c.var` holds: Garner's request identity, and the caller on the routes that ask for it. */
 type DemoEnv = { Variables: GarnerVariables & { caller: Caller | undefined } }
 
-export function honoApp({ garner, data, findCaller, kv, stats, store }: AppDeps): Hono<DemoEnv> {
+export function honoApp({
+  garner,
+  data,
+  findCaller,
+  kv,
+  stats,
+  store,
+  feed,
+  faults,
+}: AppDeps): Hono<DemoEnv> {
   const app = new Hono<DemoEnv>()
   // Every response that sets no Cache-Control of its own gets Garner's cache-bust headers;
   // every request gets an identity on c.var.garner, keyed by its method, path and query.
@@ -51,6 +61,15 @@ export function honoApp({ garner, data, findCaller, kv, stats, store }: AppDeps)
       .options({ public: true })
       .bind('User')
       .cacheOr304(() => data.users()),
+  )
+
+  // The latest posts, for everyone, with the freshness policies: answered at once while a
+  // refresh runs, and from the cache while the database is down (GET /admin/database).
+  app.get('/feed', (c) =>
+    c.var.garner
+      .options({ ...feed, public: true })
+      .bind('Post')
+      .cacheOr304(() => data.feed()),
   )
 
   app.get('/users/:id', caller, (c) => {
@@ -140,6 +159,16 @@ export function honoApp({ garner, data, findCaller, kv, stats, store }: AppDeps)
     await data.deletePost(id)
     return c.body(null, 204)
   })
+
+  // The fault switch (DEMO_FAULTS=1 only): take the database down or slow it down.
+  if (faults !== undefined) {
+    app.get('/admin/database', (c) => c.json(describeFaults(faults)))
+    app.put('/admin/database', limit, async (c) => {
+      const changed = changeFaults(faults, await c.req.text())
+      if (!changed.ok) return c.json({ error: changed.error }, 400)
+      return c.json(describeFaults(faults))
+    })
+  }
 
   // The key-value layer (after Couchbase's REST caching example): a store of its own, not
   // cached by Garner.

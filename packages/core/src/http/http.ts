@@ -6,6 +6,11 @@ import type { RequestInfo } from '../keys/strategies/key-strategy.js'
 import type { Engine, Loader, Plan, Resolved } from '../protocol/engine.js'
 import type { EntryMeta } from '../store/store.js'
 import {
+  DEFAULT_PUBLIC_CACHE_CONTROL,
+  publicCacheControl,
+  publicCacheDirectives,
+} from './cache-control.js'
+import {
   type ConditionalHeaders,
   formatHttpDate,
   hasPreconditions,
@@ -36,7 +41,11 @@ export interface ResponseWriter<R> {
 
 /** Per-route response options. */
 export interface RespondOptions {
-  /** `Cache-Control` of cached responses. Default {@link DEFAULT_CACHE_CONTROL} (or `public, …` on public routes). */
+  /**
+   * `Cache-Control` of cached responses. Default {@link DEFAULT_CACHE_CONTROL}; on public routes,
+   * `public, max-age=…` with the `stale-while-revalidate` and `stale-if-error` of the identity's
+   * freshness options (see {@link publicCacheControl}).
+   */
   readonly cacheControl?: string
   /** `Vary` of cached responses. Default {@link DEFAULT_VARY}. */
   readonly vary?: string
@@ -47,8 +56,7 @@ export interface RespondOptions {
  * usually get a 304 (the convention of Garner's `Cache::Bust`).
  */
 export const DEFAULT_CACHE_CONTROL = 'private, max-age=0, must-revalidate'
-/** The same for routes declared public: shared caches may keep them too. */
-export const DEFAULT_PUBLIC_CACHE_CONTROL = 'public, max-age=0, must-revalidate'
+export { DEFAULT_PUBLIC_CACHE_CONTROL }
 /** Responses vary by the credential headers (a per-user or per-role representation). */
 export const DEFAULT_VARY = 'Authorization, Cookie'
 /** The `Content-Type` of cached responses. */
@@ -94,19 +102,23 @@ export async function respond(
   let resolved: Resolved | undefined = await engine.resolve(plan, loader, wantBody)
   if (resolved === undefined) return undefined
   const now = Date.now()
-  const cacheControl =
-    options.cacheControl ??
-    (options.isPublic ? DEFAULT_PUBLIC_CACHE_CONTROL : DEFAULT_CACHE_CONTROL)
   const vary = options.vary ?? DEFAULT_VARY
+  const cacheControl = (answer: Resolved): string =>
+    options.cacheControl ??
+    (options.isPublic
+      ? publicCacheControl(
+          publicCacheDirectives(answer.meta.freshUntil, answer.stale, plan.freshness, engine.now()),
+        )
+      : DEFAULT_CACHE_CONTROL)
   if (isNotModified(conditions, resolved.meta, now)) {
     return {
       status: 304,
-      headers: validatorHeaders(resolved.meta, now, cacheControl, vary),
+      headers: validatorHeaders(resolved.meta, now, cacheControl(resolved), vary),
       body: undefined,
     }
   }
   if (method === 'HEAD') {
-    const headers = validatorHeaders(resolved.meta, now, cacheControl, vary)
+    const headers = validatorHeaders(resolved.meta, now, cacheControl(resolved), vary)
     headers['Content-Length'] = String(resolved.meta.size)
     return { status: 200, headers, body: undefined }
   }
@@ -115,7 +127,7 @@ export async function respond(
   if (resolved === undefined) return undefined
   return {
     status: 200,
-    headers: validatorHeaders(resolved.meta, now, cacheControl, vary),
+    headers: validatorHeaders(resolved.meta, now, cacheControl(resolved), vary),
     body: resolved.body,
   }
 }

@@ -8,6 +8,7 @@
 // any entry whose loader read the old tokens, even one written after the invalidation, is stale.
 import { GarnerError, isGarnerError } from '../errors.js'
 import type { Emitter, MissReason } from '../events.js'
+import { BoundedCache } from '../keys/bounded-cache.js'
 import { utf8Length } from '../keys/utf8.js'
 import type {
   EntryKeys,
@@ -20,7 +21,9 @@ import type {
 import { asStoreError, type StoreGuard, UNAVAILABLE } from '../store/store-guard.js'
 import { invalidationTokenKeys, type NormalBinding, readableId } from './binding.js'
 import { computeEtag, type ETagStrategy } from './etag.js'
+import { type Freshness, servesStale, staleness, storeTtl } from './freshness.js'
 import { nextLastModified } from './last-modified.js'
+import type { LoaderBackoff } from './loader-backoff.js'
 import { SingleFlight } from './single-flight.js'
 import { newToken } from './token.js'
 import { deepFreeze, deserializeValue, serializeValue } from './value.js'
@@ -30,6 +33,8 @@ export interface Plan {
   readonly keys: EntryKeys
   readonly tokenKeys: readonly string[]
   readonly ttl: number | undefined
+  /** Stale windows and loader timeout (a shared default object when the fetch sets none). */
+  readonly freshness: Freshness
 }
 
 /** An entry as the engine hands it out: metadata, and the body and value where known. */
@@ -39,6 +44,8 @@ export interface Resolved {
   readonly body: string | undefined
   readonly value?: unknown
   readonly hasValue: boolean
+  /** True when the entry was past its `ttl` (or invalidated) and answered by a stale window. */
+  readonly stale: boolean
 }
 
 /** A loader: anything that produces the value on a miss. */
@@ -62,6 +69,23 @@ export interface EngineOptions {
   readonly emitter: Emitter
   readonly etag: ETagStrategy
   readonly tokenTtl: number
+  /** Garner's clock for freshness decisions: milliseconds since the epoch. */
+  readonly clock: () => number
+  readonly backoff: LoaderBackoff
+}
+
+// Keys whose refresh finished recently, with the stale entry it replaced: a remote read sent
+// before the refresh's write landed may still come back with that entry, and must not start a
+// second refresh. Bounded: forgetting one only costs a redundant refresh.
+const REFRESHED_MEMORY = 10_000
+
+// How long a refresh claim lasts without a loaderTimeout: longer than most loaders take, short
+// enough that a process that died while refreshing holds nobody up for long.
+const REFRESH_CLAIM_TTL = 10_000
+
+interface Refreshed {
+  readonly replaced: string
+  readonly until: number
 }
 
 export class Engine {
@@ -71,26 +95,52 @@ export class Engine {
   private readonly pending = new Map<string, number>()
   private pendingVersion = 0
   private flushing: Promise<void> | undefined
+  // Background refreshes running, by entry key: one per key in this process.
+  private readonly refreshing = new Map<string, Promise<unknown>>()
+  private readonly refreshed = new BoundedCache<string, Refreshed>(REFRESHED_MEMORY)
+  private readonly clock: () => number
 
-  constructor(private readonly options: EngineOptions) {}
+  constructor(private readonly options: EngineOptions) {
+    this.clock = options.clock
+  }
+
+  /** Garner's clock: what freshness is decided by. */
+  now(): number {
+    return this.clock()
+  }
 
   /**
    * A hit answered synchronously, when the store can read from process memory and holds a fresh
-   * entry for `plan`; `undefined` otherwise (then {@link value} does the full read).
+   * entry for `plan` (or one to answer stale while `loader` refreshes it); `undefined` otherwise
+   * (then {@link value} does the full read).
    */
-  hitNow(plan: Plan): Resolved | undefined {
+  hitNow(plan: Plan, loader: Loader<unknown>): Resolved | undefined {
     const { driver, emitter } = this.options
     // While an invalidation is queued, values bound to it must come from the loader: the full
     // read path knows which.
     if (driver.readNow === undefined || this.pending.size > 0) return undefined
     const read = driver.readNow(plan.keys, plan.tokenKeys)
     const meta = read?.meta
-    if (meta === undefined || !read!.hasValue || !sameTokens(meta.tokens, read!.tokens))
-      return undefined
-    // Stryker disable next-line ConditionalExpression: emit() does nothing without listeners; the check only skips building the payload
-    if (emitter.has('hit'))
-      emitter.emit('hit', { key: plan.keys.entry, tier: read!.tier ?? 'store' })
-    return { hit: true, meta, body: read!.body, value: read!.value, hasValue: true }
+    if (meta === undefined || !read!.hasValue) return undefined
+    const matches = sameTokens(meta.tokens, read!.tokens)
+    // One clock read, and none for an entry without a ttl.
+    const now = meta.freshUntil === Number.POSITIVE_INFINITY ? 0 : this.clock()
+    if (matches && (now === 0 || meta.freshUntil > now)) {
+      if (emitter.has('hit'))
+        emitter.emit('hit', { key: plan.keys.entry, tier: read!.tier ?? 'store' })
+      return {
+        hit: true,
+        stale: false,
+        meta,
+        body: read!.body,
+        value: read!.value,
+        hasValue: true,
+      }
+    }
+    if (plan.freshness.staleWhileRevalidate === 0) return undefined
+    const at = now === 0 ? this.clock() : now
+    if (staleness(meta.freshUntil, matches, plan.freshness, at) !== 'revalidate') return undefined
+    return this.answerStale(plan, read!, loader, at)
   }
 
   /** The entry for `plan`, from the store or from `loader`; `undefined` when the loader returned it. */
@@ -101,28 +151,40 @@ export class Engine {
   ): Promise<Resolved | undefined> {
     const snapshot = await this.read(plan, withBody)
     let reason: MissReason = 'unavailable'
+    // An entry the loader's failure may be answered with (stale-if-error).
+    let fallback: StoreRead | undefined
     if (snapshot.ok) {
-      const { meta, tokens, body } = snapshot.read
-      if (
-        meta !== undefined &&
-        sameTokens(meta.tokens, tokens) &&
-        (!withBody || body !== undefined)
-      ) {
-        // Stryker disable next-line ConditionalExpression: emit() does nothing without listeners; the check only skips building the payload
-        if (this.options.emitter.has('hit'))
-          this.options.emitter.emit('hit', {
-            key: plan.keys.entry,
-            tier: snapshot.read.tier ?? 'store',
-          })
-        const { value, hasValue } = snapshot.read
-        return { hit: true, meta, body, value, hasValue }
+      const { read } = snapshot
+      const { meta, tokens, body } = read
+      const matches = meta !== undefined && sameTokens(meta.tokens, tokens)
+      if (meta !== undefined && (!withBody || body !== undefined)) {
+        const now = meta.freshUntil === Number.POSITIVE_INFINITY ? 0 : this.clock()
+        if (matches && (now === 0 || meta.freshUntil > now)) {
+          if (this.options.emitter.has('hit'))
+            this.options.emitter.emit('hit', { key: plan.keys.entry, tier: read.tier ?? 'store' })
+          const { value, hasValue } = read
+          return { hit: true, stale: false, meta, body, value, hasValue }
+        }
+        if (servesStale(plan.freshness)) {
+          const at = now === 0 ? this.clock() : now
+          const state = staleness(meta.freshUntil, matches, plan.freshness, at)
+          if (state === 'revalidate') return this.answerStale(plan, read, loader, at)
+          if (state === 'fallback') {
+            // While the loader is backing off after failures, answer stale without trying it.
+            if (this.options.backoff.blocked(plan.keys.entry, at))
+              return this.answerStale(plan, read, undefined, 0)
+            fallback = read
+          }
+        }
       }
-      reason = meta !== undefined && !sameTokens(meta.tokens, tokens) ? 'stale' : 'absent'
+      reason = meta !== undefined && !matches ? 'stale' : 'absent'
     }
     // Stryker disable next-line ConditionalExpression: emit() does nothing without listeners; the check only skips building the payload
     if (this.options.emitter.has('miss'))
       this.options.emitter.emit('miss', { key: plan.keys.entry, reason })
-    return this.loadOnce(plan, loader, snapshot)
+    const work = this.loadOnce(plan, loader, snapshot)
+    if (fallback === undefined && plan.freshness.loaderTimeout === undefined) return work
+    return this.awaitLoad(plan, work, fallback)
   }
 
   /** The decoded value of a resolved entry (parsing the body for remote stores). */
@@ -221,6 +283,140 @@ export class Engine {
     }
   }
 
+  /**
+   * Answers a stale entry (reporting it as a stale hit), after starting its refresh with
+   * `refreshWith` when given.
+   */
+  private answerStale(
+    plan: Plan,
+    read: StoreRead,
+    refreshWith: Loader<unknown> | undefined,
+    now: number,
+  ): Resolved {
+    if (refreshWith !== undefined) this.revalidate(plan, refreshWith, read, now)
+    const { emitter } = this.options
+    if (emitter.has('hit'))
+      emitter.emit('hit', { key: plan.keys.entry, tier: read.tier ?? 'store', stale: true })
+    const { meta, body, value, hasValue } = read
+    return { hit: true, stale: true, meta: meta!, body, value, hasValue }
+  }
+
+  /**
+   * Starts the background refresh of a stale entry, unless one is running for the key in this
+   * process, the loader is backing off after failures, or (remote stores) a refresh replaced
+   * this very entry a moment ago (the read came back before its write) or another process holds
+   * the key's refresh claim.
+   */
+  private revalidate(plan: Plan, loader: Loader<unknown>, read: StoreRead, now: number): void {
+    const key = plan.keys.entry
+    if (this.refreshing.has(key) || this.options.backoff.blocked(key, now)) return
+    const { guard, emitter } = this.options
+    let replaced: string | undefined
+    if (guard !== undefined) {
+      const meta = read.meta!
+      replaced = `${meta.freshUntil}\u0000${meta.etag}\u0000${meta.tokens.join('\u0001')}`
+      const recent = this.refreshed.get(key)
+      if (recent !== undefined && recent.replaced === replaced && now < recent.until) return
+    }
+    const started = Date.now()
+    const work = this.refresh(plan, loader, read)
+    this.refreshing.set(key, work)
+    work.then(
+      (claimedElsewhere) => {
+        this.refreshing.delete(key)
+        if (claimedElsewhere !== false) {
+          // Another process refreshes this entry: leave it alone while its claim lasts.
+          if (replaced !== undefined)
+            this.refreshed.set(key, { replaced, until: now + claimedElsewhere })
+          return
+        }
+        if (replaced !== undefined)
+          this.refreshed.set(key, { replaced, until: this.clock() + guard!.timeout })
+        if (emitter.has('refresh'))
+          emitter.emit('refresh', { key, ok: true, duration: Date.now() - started })
+      },
+      (error: unknown) => {
+        this.refreshing.delete(key)
+        this.reportLoader('refresh', error, key)
+        if (emitter.has('refresh'))
+          emitter.emit('refresh', { key, ok: false, duration: Date.now() - started })
+      },
+    )
+  }
+
+  /**
+   * Loads a stale entry again. On a store that can claim a key, the refresh first claims the
+   * entry's refresh key for as long as a refresh may take, so that processes sharing the store
+   * run one between them; `false` when it ran, or how long another process's claim lasts when
+   * that process runs it. A store that cannot be asked refreshes anyway.
+   */
+  private async refresh(
+    plan: Plan,
+    loader: Loader<unknown>,
+    read: StoreRead,
+  ): Promise<false | number> {
+    const { driver, namespace } = this.options
+    const claim = driver.claim
+    let claimKey: string | undefined
+    if (claim !== undefined) {
+      const entry = plan.keys.entry
+      claimKey = `${namespace}:r:${entry.slice(namespace.length + 3)}`
+      const ttl = Math.min(
+        plan.freshness.loaderTimeout ?? REFRESH_CLAIM_TTL,
+        plan.freshness.staleWhileRevalidate,
+      )
+      const claimed = await this.attempt(() => claim.call(driver, claimKey!, ttl), 'write', entry)
+      if (claimed === false) return ttl
+      if (claimed === FAILED) claimKey = undefined
+    }
+    try {
+      await this.loadOnce(plan, loader, { ok: true, read })
+      return false
+    } finally {
+      const { release } = driver
+      if (claimKey !== undefined && release !== undefined)
+        void this.attempt(() => release.call(driver, claimKey!), 'write', plan.keys.entry)
+    }
+  }
+
+  /**
+   * Waits for a load under the loader timeout; when it fails or times out and `fallback` holds a
+   * stale entry, answers that instead and reports the failure.
+   */
+  private async awaitLoad(
+    plan: Plan,
+    work: Promise<Resolved | undefined>,
+    fallback: StoreRead | undefined,
+  ): Promise<Resolved | undefined> {
+    const { loaderTimeout } = plan.freshness
+    try {
+      return loaderTimeout === undefined
+        ? await work
+        : await this.withinTimeout(plan, work, loaderTimeout)
+    } catch (error) {
+      if (fallback === undefined) throw error
+      this.reportLoader('load', error, plan.keys.entry)
+      return this.answerStale(plan, fallback, undefined, 0)
+    }
+  }
+
+  /** `work`, or a `GARNER_LOADER_TIMEOUT` rejection after `timeout` ms (the load goes on). */
+  private withinTimeout(
+    plan: Plan,
+    work: Promise<Resolved | undefined>,
+    timeout: number,
+  ): Promise<Resolved | undefined> {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const key = plan.keys.entry
+        if (servesStale(plan.freshness)) this.options.backoff.failed(key, this.clock())
+        reject(loaderTimeout(key, timeout))
+      }, timeout)
+    })
+    return Promise.race([work, timedOut]).finally(() => clearTimeout(timer))
+  }
+
   private loadOnce(
     plan: Plan,
     loader: Loader<unknown>,
@@ -257,8 +453,16 @@ export class Engine {
       tokens = current ?? fresh
     }
     const started = Date.now()
-    const value = await loader()
-    // Stryker disable next-line ConditionalExpression: emit() does nothing without listeners; the check only skips building the payload
+    const { backoff } = this.options
+    let value: unknown
+    try {
+      value = await loader()
+    } catch (error) {
+      // Every failure counts toward the backoff, however many callers wait on this load.
+      if (servesStale(plan.freshness)) backoff.failed(plan.keys.entry, this.clock())
+      throw error
+    }
+    backoff.succeeded(plan.keys.entry)
     if (this.options.emitter.has('load')) {
       this.options.emitter.emit('load', { key: plan.keys.entry, duration: Date.now() - started })
     }
@@ -272,6 +476,7 @@ export class Engine {
       lastModified: nextLastModified(previous, etag, Date.now()),
       size: utf8Length(body),
       dates,
+      freshUntil: plan.ttl === undefined ? Number.POSITIVE_INFINITY : this.clock() + plan.ttl,
       body,
       // Garner's own frozen copy, decoded from the stored text: exactly what a later hit from
       // any store returns, and the loader's object is left as the application made it.
@@ -279,12 +484,12 @@ export class Engine {
     }
     if (cacheable) {
       await this.attempt(
-        () => this.options.driver.write(plan.keys, record, plan.ttl),
+        () => this.options.driver.write(plan.keys, record, storeTtl(plan.ttl, plan.freshness)),
         'write',
         plan.keys.entry,
       )
     }
-    return { hit: false, meta: record, body, value: record.value, hasValue: true }
+    return { hit: false, stale: false, meta: record, body, value: record.value, hasValue: true }
   }
 
   /** The current tokens of `plan`'s bindings; `undefined` when they cannot all be read. */
@@ -359,6 +564,22 @@ export class Engine {
     if (!emitter.has('error')) return
     emitter.emit('error', { error: asStoreError(error), operation, key })
   }
+
+  /** Reports a loader failure that Garner answered for (a stale value) or that nobody awaited. */
+  private reportLoader(operation: 'load' | 'refresh', error: unknown, key: string): void {
+    const { emitter } = this.options
+    if (!emitter.has('error')) return
+    const garnerError =
+      error instanceof GarnerError
+        ? error
+        : new GarnerError(
+            'GARNER_LOADER_FAILED',
+            `The loader for ${key} failed: ${error instanceof Error ? error.message : String(error)}. ` +
+              'Garner answered with the stale value and will retry the loader after a backoff.',
+            { cause: error },
+          )
+    emitter.emit('error', { error: garnerError, operation, key })
+  }
 }
 
 function sameTokens(stored: readonly string[], current: readonly (string | undefined)[]): boolean {
@@ -380,6 +601,15 @@ function absentSnapshot(plan: Plan): Snapshot {
       tokens: plan.tokenKeys.map(() => undefined),
     },
   }
+}
+
+function loaderTimeout(key: string, timeout: number): GarnerError {
+  return new GarnerError(
+    'GARNER_LOADER_TIMEOUT',
+    `The loader for ${key} did not finish within loaderTimeout (${timeout} ms). It keeps running ` +
+      'and its value is cached when it finishes; set staleIfError to answer with the previous ' +
+      'value meanwhile, or raise loaderTimeout.',
+  )
 }
 
 function corruptBody(key: string, cause: unknown): GarnerError {

@@ -17,6 +17,11 @@ interface MetaJson {
   d: ValuePath[]
   /** Expiry time in ms since the epoch, 0 for none: not every Keyv adapter expires keys itself. */
   x: number
+  /**
+   * Fresh-until time in ms since the epoch, 0 for none; left out when it equals `x` (no stale
+   * window), which is also how entries written before stale windows existed read.
+   */
+  f?: number
 }
 
 /** The metadata record; `expires` is the expiry time in ms (0 for none). */
@@ -30,6 +35,8 @@ export function encodeMeta(meta: EntryMeta, expires: number): string {
     d: [...meta.dates],
     x: expires,
   }
+  const freshUntil = meta.freshUntil === Number.POSITIVE_INFINITY ? 0 : meta.freshUntil
+  if (freshUntil !== expires) json.f = freshUntil
   return JSON.stringify(json)
 }
 
@@ -56,7 +63,7 @@ export function decodeMetaRecord(
   }
   if (typeof json !== 'object' || json === null) throw corrupt(key, 'JSON that is not an object')
   if (json.v !== ENTRY_FORMAT) throw corrupt(key, `format ${String(json.v)}, not ${ENTRY_FORMAT}`)
-  const { t, e, m, n, d, x } = json
+  const { t, e, m, n, d, x, f = x } = json
   if (!Array.isArray(t) || !t.every((token) => typeof token === 'string')) {
     throw corrupt(key, 'malformed tokens')
   }
@@ -68,9 +75,17 @@ export function decodeMetaRecord(
   if (!Number.isSafeInteger(n) || (n as number) < 0) throw corrupt(key, 'a malformed size')
   if (!Array.isArray(d) || !d.every(isValuePath)) throw corrupt(key, 'malformed Date paths')
   if (!Number.isSafeInteger(x) || (x as number) < 0) throw corrupt(key, 'a malformed expiry time')
+  if (!Number.isFinite(f) || (f as number) < 0) throw corrupt(key, 'a malformed fresh-until time')
   if (x !== 0 && (x as number) <= now) return undefined
   return {
-    meta: { tokens: t, etag: e, lastModified: m as number, size: n as number, dates: d },
+    meta: {
+      tokens: t,
+      etag: e,
+      lastModified: m as number,
+      size: n as number,
+      dates: d,
+      freshUntil: f === 0 ? Number.POSITIVE_INFINITY : (f as number),
+    },
     expires: x as number,
   }
 }

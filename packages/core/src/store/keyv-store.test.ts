@@ -12,6 +12,7 @@ const record: EntryRecord = {
   lastModified: 1_000,
   size: 2,
   dates: [],
+  freshUntil: Number.POSITIVE_INFINITY,
   body: '42',
   value: 42,
 }

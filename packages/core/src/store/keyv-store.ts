@@ -41,6 +41,26 @@ export function isKeyvLike(value: unknown): value is KeyvLike {
   )
 }
 
+/**
+ * The Redis client behind `@keyv/redis`'s adapter (its `getClient()`), for the one command
+ * Keyv's interface lacks: a set-if-absent with an expiry, which keeps a background refresh to
+ * one across processes.
+ */
+interface RedisClaimClient {
+  set(
+    key: string,
+    value: string,
+    options: { condition: 'NX'; expiration: { type: 'PX'; value: number } },
+  ): Promise<unknown>
+  del(key: string): Promise<unknown>
+}
+
+function redisClientOf(adapter: unknown): (() => Promise<RedisClaimClient>) | undefined {
+  const getClient = (adapter as { getClient?: unknown }).getClient
+  if (typeof getClient !== 'function') return undefined
+  return () => getClient.call(adapter) as Promise<RedisClaimClient>
+}
+
 export class KeyvStoreDriver implements StoreDriver {
   readonly kind = 'keyv' as const
   readonly remote = true
@@ -53,6 +73,11 @@ export class KeyvStoreDriver implements StoreDriver {
   private errorsSeen = 0
   private lastError: unknown
 
+  /** Present on Redis (`@keyv/redis`): `SET key 1 NX PX ttl`. */
+  readonly claim?: (key: string, ttl: number) => Promise<boolean>
+  /** Present with {@link claim}: `DEL key`. */
+  readonly release?: (key: string) => Promise<void>
+
   constructor(keyv: KeyvLike) {
     this.adapter = keyv.store as KeyvStorageAdapter
     // Keyv's own key prefix, so that Keyv instances with different namespaces stay apart.
@@ -61,6 +86,21 @@ export class KeyvStoreDriver implements StoreDriver {
       this.errorsSeen += 1
       this.lastError = error
     })
+    const client = redisClientOf(this.adapter)
+    if (client !== undefined) {
+      this.claim = async (key, ttl) => {
+        const reply = await this.call(async () =>
+          (await client()).set(this.prefix + key, '1', {
+            condition: 'NX',
+            expiration: { type: 'PX', value: Math.max(1, Math.ceil(ttl)) },
+          }),
+        )
+        return reply === 'OK'
+      }
+      this.release = async (key) => {
+        await this.call(async () => (await client()).del(this.prefix + key))
+      }
+    }
   }
 
   async read(keys: EntryKeys, tokenKeys: readonly string[], withBody: boolean): Promise<StoreRead> {

@@ -9,6 +9,7 @@ const record = (body: string): EntryRecord => ({
   lastModified: 0,
   size: body.length,
   dates: [],
+  freshUntil: Number.POSITIVE_INFINITY,
   body,
   value: body,
 })

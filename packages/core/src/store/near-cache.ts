@@ -77,6 +77,10 @@ export class NearCacheDriver implements StoreDriver, NearCacheStatus {
   // only if the claim is still its own when the answer arrives.
   private readonly claims = new Map<string, object>()
   private resetCount = 0
+  /** The store's refresh claim (SET NX PX on Redis), passed through: claims are never near. */
+  readonly claim?: (key: string, ttl: number) => Promise<boolean>
+  /** The store's release of a claim, passed through. */
+  readonly release?: (key: string) => Promise<void>
 
   constructor(
     private readonly store: KeyvStoreDriver,
@@ -85,6 +89,8 @@ export class NearCacheDriver implements StoreDriver, NearCacheStatus {
     createTracker: (listener: TrackerListener, heartbeat: number) => Tracker,
     private readonly onLost: (error: GarnerError) => void,
   ) {
+    this.claim = store.claim
+    this.release = store.release
     this.local = new MemoryStore(
       {
         maxEntries: options.maxEntries ?? DEFAULT_MAX_ENTRIES,

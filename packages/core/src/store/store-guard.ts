@@ -15,7 +15,8 @@ export interface StoreGuardOptions {
 }
 
 export class StoreGuard {
-  private readonly timeout: number
+  /** Longest wait for one store call, in milliseconds. */
+  readonly timeout: number
   private readonly minBackoff: number
   private readonly maxBackoff: number
   private failures = 0

@@ -15,6 +15,12 @@ export interface EntryMeta {
   readonly size: number
   /** Paths of the Dates in the value. */
   readonly dates: readonly ValuePath[]
+  /**
+   * End of the entry's `ttl`, in milliseconds since the epoch (Garner's clock); `Infinity` for
+   * an entry without one. The store may keep the entry longer (for the stale windows): Garner
+   * decides freshness from this time, not from the store's expiry.
+   */
+  readonly freshUntil: number
 }
 
 /** A complete entry as written: the metadata, the JSON body, and the (frozen) value. */
@@ -74,12 +80,23 @@ export interface StoreDriver {
   read(keys: EntryKeys, tokenKeys: readonly string[], withBody: boolean): Promise<StoreRead>
   /** Reads the body alone; `undefined` when it is gone or belongs to another version than `etag`. */
   readBody(keys: EntryKeys, etag: string): Promise<string | undefined>
-  /** Writes an entry (metadata and body) with an optional time to live in milliseconds. */
+  /**
+   * Writes an entry (metadata and body) with an optional time to live in milliseconds: how long
+   * the store keeps it, which is its `ttl` plus the longest stale window.
+   */
   write(keys: EntryKeys, record: EntryRecord, ttl: number | undefined): Promise<void>
   /** Writes generation tokens. */
   writeTokens(tokens: readonly TokenWrite[], ttl: number | undefined): Promise<void>
   /** Releases what the driver itself holds open (connections, timers). */
   close?(): Promise<void>
+  /**
+   * Sets `key` only if it is absent, to expire after `ttl` milliseconds; `true` when this call
+   * set it. Optional: with it, processes sharing the store run one background refresh of a stale
+   * entry between them (stale-while-revalidate) instead of one each.
+   */
+  claim?(key: string, ttl: number): Promise<boolean>
+  /** Removes a key set by {@link claim}, once the refresh it guarded is over. */
+  release?(key: string): Promise<void>
 }
 
 /** True when `value` implements {@link StoreDriver} (a store Garner can use without wrapping). */
