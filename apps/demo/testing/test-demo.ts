@@ -41,11 +41,6 @@ export async function startTestDemo(
     store === 'redis' ? startRedisServer() : undefined,
     options.database === 'postgresql' ? startPostgresServer() : undefined,
   ])
-  const stopServers = async () => {
-    await Promise.all([redis?.stop(), postgres?.stop()])
-    await rm(directory, { recursive: true, force: true })
-  }
-  // A demo that fails to start must not leave its servers running.
   const demo = await startDemo({
     port: 0,
     host: '127.0.0.1',
@@ -58,9 +53,6 @@ export async function startTestDemo(
     kvTtlSeconds: 300,
     databaseLatencyMs: options.databaseLatencyMs ?? 0,
     cacheMaxEntries: options.cacheMaxEntries,
-  }).catch(async (error: unknown) => {
-    await stopServers()
-    throw error
   })
   return {
     demo,
@@ -69,7 +61,8 @@ export async function startTestDemo(
     postgres,
     async close() {
       await demo.close()
-      await stopServers()
+      await Promise.all([redis?.stop(), postgres?.stop()])
+      await rm(directory, { recursive: true, force: true })
     },
   }
 }

@@ -14,6 +14,8 @@ export type GarnerErrorCode =
   | 'GARNER_STORE_ERROR'
   /** The store held an entry Garner cannot read (garbage, wrong shape, another format). */
   | 'GARNER_CORRUPT_ENTRY'
+  /** Fewer replicas than `invalidation.replicas` confirmed an invalidation in time (`WAIT`). */
+  | 'GARNER_NOT_REPLICATED'
 
 /**
  * An error raised or reported by Garner. `code` is stable and safe to branch on; `message` says
