@@ -1,11 +1,11 @@
 // Redis Cluster's key-to-slot rule (CRC16/XMODEM of the key, or of its hash tag, modulo 16384),
 // so that Garner can group the keys of one hit by node before it sends anything.
-import { Buffer } from 'node:buffer'
 
 /** Number of hash slots in a Redis Cluster. */
 export const CLUSTER_SLOTS = 16_384
 
 const TABLE = buildTable()
+const UTF8 = new TextEncoder()
 
 function buildTable(): Uint16Array {
   const table = new Uint16Array(256)
@@ -28,7 +28,7 @@ export function clusterSlot(key: string): number {
   for (let index = 0; index < key.length; index++) {
     const code = key.charCodeAt(index)
     // Beyond ASCII the UTF-8 bytes differ from the UTF-16 units: hash the encoded bytes.
-    if (code > 0x7f) return slotOfBytes(Buffer.from(key, 'utf8'))
+    if (code > 0x7f) return slotOfBytes(UTF8.encode(key))
     crc = ((crc << 8) & 0xffff) ^ TABLE[((crc >> 8) ^ code) & 0xff]!
   }
   return crc % CLUSTER_SLOTS

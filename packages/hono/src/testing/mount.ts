@@ -1,5 +1,4 @@
 // Mounts the HTTP conformance suite's routes on a Hono app served on a free port.
-import type { AddressInfo } from 'node:net'
 import { isCachedAnswer, type MountApp } from '@garner/testing'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
@@ -29,7 +28,7 @@ export const mountHono: MountApp = async (garner, routes) => {
       resolve(started),
     )
   })
-  const { port } = server.address() as AddressInfo
+  const { port } = server.address() as { port: number }
   return {
     url: `http://127.0.0.1:${port}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
