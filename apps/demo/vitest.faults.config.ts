@@ -5,6 +5,8 @@ import { garnerProject } from '../../vitest.project.js'
 export default garnerProject({
   name: 'faults',
   include: ['faults/**/*.test.ts'],
+  // The cluster failover suite runs in the cluster project (vitest.cluster.config.ts).
+  exclude: ['faults/**/*.cluster.test.ts'],
   globalSetup: ['./scripts/generate-for-tests.ts'],
   testTimeout: 120_000,
 })

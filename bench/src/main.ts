@@ -4,6 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import type { RedisServer } from '@garner/fixtures'
 import { type Arm, notAllHits, prime, resetAll } from './arms.js'
 import { stopAll } from './children.js'
+import { clusterSection, withClusterSection } from './cluster-section.js'
 import { type Comparison, compare } from './compare.js'
 import { DIGESTS_END, DIGESTS_START } from './digest-section.js'
 import { VALUE_BYTES } from './fixture.js'
@@ -221,8 +222,8 @@ async function main(): Promise<void> {
     profiles,
     wallSeconds: (performance.now() - started) / 1000,
   }
-  // The near-cache, freshness, PostgreSQL and digests sections come from their own runs
-  // (bench:near-cache, bench:freshness, bench:postgres, bench:digests): keep them.
+  // The near-cache, freshness, PostgreSQL, digests and Redis Cluster sections come from their own
+  // runs (bench:near-cache, bench:freshness, bench:postgres, bench:digests, bench:cluster): keep them.
   const previous = await readFile(REPORT, 'utf8').catch(() => '')
   const nearCache = ['near-cache', 'freshness']
     .map(
@@ -232,13 +233,18 @@ async function main(): Promise<void> {
     .filter((section): section is string => section !== undefined)
     .join('\n\n')
   const digests = new RegExp(`${DIGESTS_START}[\\s\\S]*${DIGESTS_END}`).exec(previous)?.[0]
+  const cluster = clusterSection(previous)
   const report = withPostgresSection(
     nearCache === ''
       ? markdownReport(final)
       : `${markdownReport(final).trimEnd()}\n\n${nearCache}\n`,
     postgresSection(previous),
   )
-  await writeFile(REPORT, digests === undefined ? report : `${report.trimEnd()}\n\n${digests}\n`)
+  const withDigests = digests === undefined ? report : `${report.trimEnd()}\n\n${digests}\n`
+  await writeFile(
+    REPORT,
+    cluster === undefined ? withDigests : withClusterSection(withDigests, cluster),
+  )
   console.log(`\n${terminalReport(final)}\n`)
   step(`wrote ${REPORT.pathname}`)
 }

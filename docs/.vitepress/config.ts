@@ -100,6 +100,7 @@ const guideSidebar: DefaultTheme.SidebarItem[] = [
     text: 'Operations',
     items: [
       { text: 'Architecture', link: '/architecture' },
+      { text: 'Redis Cluster and failover', link: '/redis-cluster' },
       { text: 'Security', link: '/security' },
       { text: 'Benchmarks', link: '/benchmarks' },
       { text: 'Mutation testing', link: '/mutation-testing' },

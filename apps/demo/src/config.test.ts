@@ -19,3 +19,18 @@ describe('readConfig: DEMO_FRAMEWORK', () => {
     expect(() => readConfig({ DEMO_FRAMEWORK: 'toString' })).toThrow(/got "toString"/)
   })
 })
+
+describe('readConfig: REDIS_CLUSTER', () => {
+  it('reads comma-separated node URLs, and none when unset or empty', () => {
+    expect(readConfig({}).redisCluster).toBeUndefined()
+    expect(readConfig({ REDIS_CLUSTER: '' }).redisCluster).toBeUndefined()
+    expect(
+      readConfig({ REDIS_CLUSTER: 'redis://10.0.0.1:7000, redis://10.0.0.2:7001' }).redisCluster,
+    ).toEqual(['redis://10.0.0.1:7000', 'redis://10.0.0.2:7001'])
+  })
+
+  it('refuses anything but redis://host:port URLs, naming the variable', () => {
+    expect(() => readConfig({ REDIS_CLUSTER: '10.0.0.1:7000' })).toThrow(/REDIS_CLUSTER must be/)
+    expect(() => readConfig({ REDIS_CLUSTER: 'redis://10.0.0.1:7000,' })).toThrow(/got ""/)
+  })
+})

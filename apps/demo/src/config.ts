@@ -18,6 +18,11 @@ export interface DemoConfig {
    * PostgreSQL database (migrated and seeded when it has no tables).
    */
   readonly database: DatabaseTarget
+  /**
+   * Root nodes of a Redis Cluster (REDIS_CLUSTER, comma-separated `redis://host:port` URLs) for
+   * the cache and the key-value routes; takes precedence over `redisUrl`.
+   */
+  readonly redisCluster?: readonly string[] | undefined
   /** Default time to live of `/kv` entries, in seconds. */
   readonly kvTtlSeconds: number
   /**
@@ -77,6 +82,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
     redisUrl: env.REDIS_URL === '' ? undefined : env.REDIS_URL,
     nearCache: env.NEAR_CACHE !== '0',
     database,
+    redisCluster: clusterUrls(env.REDIS_CLUSTER),
     kvTtlSeconds: integer(env.KV_TTL, 300, 'KV_TTL', 1, 365 * 24 * 3600),
     databaseLatencyMs: integer(env.DEMO_DB_LATENCY_MS, 0, 'DEMO_DB_LATENCY_MS', 0, 10_000),
     cacheMaxEntries: integer(
@@ -90,6 +96,19 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
     databaseDelayMs: integer(env.DEMO_DB_DELAY_MS, 0, 'DEMO_DB_DELAY_MS', 0, 60_000),
     faultRoutes: flag(env.DEMO_FAULTS, 'DEMO_FAULTS'),
   }
+}
+
+function clusterUrls(raw: string | undefined): readonly string[] | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined
+  const urls = raw.split(',').map((url) => url.trim())
+  for (const url of urls) {
+    if (!/^rediss?:\/\/[^/\s]+:\d+\/?$/.test(url)) {
+      throw new Error(
+        `REDIS_CLUSTER must be comma-separated node URLs like "redis://10.0.0.1:6379,redis://10.0.0.2:6379"; got "${url}".`,
+      )
+    }
+  }
+  return urls
 }
 
 function databaseTarget(url: string): DatabaseTarget {

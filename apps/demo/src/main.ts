@@ -13,10 +13,15 @@ const config = (() => {
 })()
 
 const demo = await startDemo(config)
-const store = config.redisUrl === undefined ? 'memory (in process)' : `redis (${config.redisUrl})`
+const store =
+  config.redisCluster !== undefined
+    ? `redis cluster (${config.redisCluster.join(', ')})`
+    : config.redisUrl === undefined
+      ? 'memory (in process)'
+      : `redis (${config.redisUrl})`
 console.log(`Garner demo listening on ${demo.url}
   framework: ${config.framework}   (DEMO_FRAMEWORK=${FRAMEWORKS.join('|')})
-  cache store: ${store}   (set REDIS_URL to use Redis)
+  cache store: ${store}   (set REDIS_URL to use Redis, REDIS_CLUSTER for a cluster)
   database: ${describeDatabase(config)}${demo.database.created ? ' (created and seeded)' : ''}   (DATABASE_URL=file:…|postgresql://…)
 
 Try:

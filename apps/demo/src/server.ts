@@ -2,7 +2,8 @@
 // store, and the app of the chosen framework (src/apps/) on an HTTP server.
 import type { AddressInfo } from 'node:net'
 import { createGarner, type Garner, type MemoryStore, memoryStore } from '@garner/core'
-import { createKeyv } from '@keyv/redis'
+import KeyvRedis, { createKeyv } from '@keyv/redis'
+import { Keyv } from 'keyv'
 import { APPS } from './apps/index.js'
 import { callerLookup } from './caller.js'
 import { type DemoConfig, FEED_FRESHNESS, LOADER_BACKOFF } from './config.js'
@@ -28,20 +29,35 @@ export interface Demo {
 }
 
 export async function startDemo(config: DemoConfig): Promise<Demo> {
-  const keyv = config.redisUrl === undefined ? undefined : createKeyv(config.redisUrl)
+  const cluster = config.redisCluster
+  const keyv =
+    cluster !== undefined
+      ? new Keyv(new KeyvRedis({ rootNodes: cluster.map((url) => ({ url })) }), {
+          useKeyPrefix: false,
+        })
+      : config.redisUrl === undefined
+        ? undefined
+        : createKeyv(config.redisUrl)
   const memory =
     keyv === undefined ? memoryStore({ maxEntries: config.cacheMaxEntries }) : undefined
-  // With Redis, hits come from each process's near cache, which Redis keeps coherent.
+  // With one Redis, hits come from each process's near cache, which Redis keeps coherent (the
+  // near cache does not run on a cluster yet). On a cluster, an invalidation resolves once a
+  // replica holds it: a master that dies right after cannot take it along.
   const garner = createGarner({
     store: keyv ?? memory,
-    nearCache: keyv !== undefined && config.nearCache !== false,
+    nearCache: keyv !== undefined && cluster === undefined && config.nearCache !== false,
+    ...(cluster === undefined ? {} : { invalidation: { replicas: 1, timeout: 100 } }),
     loaderBackoff: config.loaderBackoff ?? LOADER_BACKOFF,
   })
   const stats = trackStats(garner)
   const faults = databaseFaults({ down: config.databaseDown, delayMs: config.databaseDelayMs })
   const database = await openDatabase(config.database, garner, config.databaseLatencyMs, faults)
   const kvStore: KvStore =
-    config.redisUrl === undefined ? memoryKv() : await redisKv(config.redisUrl)
+    cluster !== undefined
+      ? await redisKv({ rootNodes: cluster })
+      : config.redisUrl === undefined
+        ? memoryKv()
+        : await redisKv({ url: config.redisUrl })
 
   // DEMO_FRAMEWORK picks the app; every app shares the data access, the /kv layer and the stats.
   const serveApp = APPS[config.framework]
@@ -52,7 +68,7 @@ export async function startDemo(config: DemoConfig): Promise<Demo> {
       findCaller: callerLookup(garner, database.prisma),
       kv: kvService(kvStore, config.kvTtlSeconds),
       stats,
-      store: config.redisUrl === undefined ? 'memory' : 'redis',
+      store: keyv === undefined ? 'memory' : 'redis',
       feed: config.feed ?? FEED_FRESHNESS,
       faults: config.faultRoutes === true ? database.faults : undefined,
     },

@@ -18,6 +18,8 @@ export type GarnerErrorCode =
   | 'GARNER_LOADER_FAILED'
   /** A loader did not finish within `loaderTimeout` (it keeps running, and its value is cached). */
   | 'GARNER_LOADER_TIMEOUT'
+  /** Fewer replicas than `invalidation.replicas` confirmed an invalidation in time (`WAIT`). */
+  | 'GARNER_NOT_REPLICATED'
 
 /**
  * An error raised or reported by Garner. `code` is stable and safe to branch on; `message` says

@@ -43,7 +43,8 @@ import {
   type NearCacheStatus,
   nearCacheDriver,
 } from './store/near-cache.js'
-import { isStoreDriver, type StoreDriver } from './store/store.js'
+import { clusterOf, RedisClusterStoreDriver } from './store/redis-cluster-store.js'
+import { type Durability, isStoreDriver, type StoreDriver } from './store/store.js'
 import { StoreGuard } from './store/store-guard.js'
 
 /**
@@ -92,6 +93,22 @@ export interface GarnerOptions extends FreshnessOptions {
    * across the windows; the store still expires entries on its own clock, after the longest window.
    */
   readonly clock?: () => number
+  /**
+   * Durable invalidation on replicated Redis (a Redis Cluster, or a master with replicas): an
+   * invalidation resolves only once `replicas` replicas hold the new tokens (`WAIT`, for at most
+   * `timeout` milliseconds, default 100). When they do not confirm in time, the `error` event
+   * says so (`GARNER_NOT_REPLICATED`) and the invalidation is queued and retried like any other
+   * that did not land. Default: the master's acknowledgement is enough.
+   */
+  readonly invalidation?: InvalidationOptions
+}
+
+/** Options of {@link GarnerOptions.invalidation}. */
+export interface InvalidationOptions {
+  /** How many replicas must hold an invalidation's new tokens before it resolves. */
+  readonly replicas: number
+  /** Longest wait for them, in milliseconds; less than `storeTimeout`. Default 100. */
+  readonly timeout?: number
 }
 
 /** Options of `garner.fetch(key, loader, options)`. */
@@ -108,6 +125,8 @@ const KEY_CACHE_SIZE = 10_000
 export const DEFAULT_NAMESPACE = 'garner'
 /** Default {@link GarnerOptions.storeTimeout}, in milliseconds. */
 export const DEFAULT_STORE_TIMEOUT = 500
+/** Default {@link InvalidationOptions.timeout}, in milliseconds. */
+export const DEFAULT_INVALIDATION_TIMEOUT = 100
 /** Default {@link GarnerOptions.tokenTtl}, in milliseconds: 24 hours. */
 export const DEFAULT_TOKEN_TTL: number = 24 * 60 * 60 * 1000
 
@@ -137,10 +156,11 @@ export class Garner {
       options.loaderBackoff?.max ?? DEFAULT_LOADER_BACKOFF_MAX,
       'loaderBackoff.max',
     )
+    const storeTimeout = checkTtl(options.storeTimeout ?? DEFAULT_STORE_TIMEOUT, 'storeTimeout')
     this.near = toNearCache(options, (error) => {
       if (this.emitter.has('error')) this.emitter.emit('error', { error, operation: 'read' })
     })
-    const driver = this.near ?? toDriver(options.store)
+    const driver: StoreDriver = this.near ?? toDriver(options.store, storeTimeout)
     this.driver = driver
     this.storeKind = driver.kind
     const strategies = checkStrategies(options.keyStrategies ?? DEFAULT_KEY_STRATEGIES)
@@ -148,15 +168,14 @@ export class Garner {
       namespace: this.namespace,
       driver,
       guard: driver.remote
-        ? new StoreGuard({
-            timeout: checkTtl(options.storeTimeout ?? DEFAULT_STORE_TIMEOUT, 'storeTimeout'),
-          })
+        ? new StoreGuard({ timeout: storeTimeout, passthrough: driver.guardsItself === true })
         : undefined,
       emitter: this.emitter,
       etag: checkEtag(options.etag ?? canonicalHashEtag),
       tokenTtl: checkTtl(options.tokenTtl ?? DEFAULT_TOKEN_TTL, 'tokenTtl'),
       clock,
       backoff: new LoaderBackoff(backoffMin, Math.max(backoffMin, backoffMax)),
+      durability: checkInvalidation(options.invalidation, driver, storeTimeout),
     })
     this.runtime = {
       engine: this.engine,
@@ -291,9 +310,14 @@ export function createGarner(options?: GarnerOptions): Garner {
   return new Garner(options)
 }
 
-function toDriver(store: GarnerOptions['store']): StoreDriver {
+function toDriver(store: GarnerOptions['store'], timeout: number): StoreDriver {
   if (store === undefined) return memoryStore()
-  if (isKeyvLike(store)) return new KeyvStoreDriver(store)
+  if (isKeyvLike(store)) {
+    const cluster = clusterOf(store)
+    return cluster === undefined
+      ? new KeyvStoreDriver(store)
+      : new RedisClusterStoreDriver(store, cluster, { timeout })
+  }
   if (isStoreDriver(store)) return store
   throw new TypeError(
     'Garner: store must be a Keyv instance (for example new Keyv(new KeyvRedis(url))), memoryStore() or a StoreDriver; ' +
@@ -319,6 +343,34 @@ function toNearCache(
     )
   }
   return nearCacheDriver(store, nearCache === true ? {} : nearCache, onLost)
+}
+
+function checkInvalidation(
+  invalidation: InvalidationOptions | undefined,
+  driver: StoreDriver,
+  storeTimeout: number,
+): Durability | undefined {
+  if (invalidation === undefined) return undefined
+  const { replicas, timeout = DEFAULT_INVALIDATION_TIMEOUT } = invalidation
+  if (!Number.isInteger(replicas) || replicas < 1) {
+    throw new TypeError(
+      `Garner: invalidation.replicas must be a whole number of replicas, at least 1; got ${String(replicas)}.`,
+    )
+  }
+  checkTtl(timeout, 'invalidation.timeout')
+  if (timeout >= storeTimeout) {
+    throw new TypeError(
+      `Garner: invalidation.timeout (${timeout} ms) must be shorter than storeTimeout ` +
+        `(${storeTimeout} ms), which bounds the whole invalidation; lower one or raise the other.`,
+    )
+  }
+  if (driver.confirmsReplication !== true) {
+    throw new TypeError(
+      'Garner: invalidation.replicas needs a Redis store that can confirm replication (WAIT): ' +
+        'a Keyv on @keyv/redis (one node with replicas, or a Redis Cluster).',
+    )
+  }
+  return { replicas, timeout }
 }
 
 function checkNamespace(namespace: string): string {

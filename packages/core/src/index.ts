@@ -8,12 +8,14 @@ export { GarnerError, type GarnerErrorCode, isGarnerError } from './errors.js'
 export type { GarnerEvents, GarnerListener, InvalidatedId, MissReason } from './events.js'
 export {
   createGarner,
+  DEFAULT_INVALIDATION_TIMEOUT,
   DEFAULT_NAMESPACE,
   DEFAULT_STORE_TIMEOUT,
   DEFAULT_TOKEN_TTL,
   type FetchOptions,
   type Garner,
   type GarnerOptions,
+  type InvalidationOptions,
 } from './garner.js'
 export {
   type PublicCacheDirectives,
@@ -84,11 +86,13 @@ export {
   type NearCacheStatus,
 } from './store/near-cache.js'
 export type {
+  Durability,
   EntryKeys,
   EntryMeta,
   EntryRecord,
   StoreDriver,
   StoreRead,
   TokenWrite,
+  TokenWriteOptions,
 } from './store/store.js'
 export { TRACKING_CLIENT_NAME } from './store/tracking.js'

@@ -11,6 +11,7 @@ import type { Emitter, MissReason } from '../events.js'
 import { BoundedCache } from '../keys/bounded-cache.js'
 import { utf8Length } from '../keys/utf8.js'
 import type {
+  Durability,
   EntryKeys,
   EntryMeta,
   EntryRecord,
@@ -61,6 +62,12 @@ const FAILED: unique symbol = Symbol('failed')
 
 type Operation = 'read' | 'write' | 'invalidate'
 
+const FIRST_TOKENS = { ifAbsent: true } as const
+
+// Backoff between retries of queued invalidations, in milliseconds.
+const MIN_FLUSH_BACKOFF = 100
+const MAX_FLUSH_BACKOFF = 2_000
+
 export interface EngineOptions {
   readonly namespace: string
   readonly driver: StoreDriver
@@ -72,6 +79,8 @@ export interface EngineOptions {
   /** Garner's clock for freshness decisions: milliseconds since the epoch. */
   readonly clock: () => number
   readonly backoff: LoaderBackoff
+  /** Replicas that must confirm an invalidation (`WAIT`); none when undefined. */
+  readonly durability: Durability | undefined
 }
 
 // Keys whose refresh finished recently, with the stale entry it replaced: a remote read sent
@@ -99,6 +108,8 @@ export class Engine {
   private readonly refreshing = new Map<string, Promise<unknown>>()
   private readonly refreshed = new BoundedCache<string, Refreshed>(REFRESHED_MEMORY)
   private readonly clock: () => number
+  private flushRetryAt = 0
+  private flushBackoff = 0
 
   constructor(private readonly options: EngineOptions) {
     this.clock = options.clock
@@ -509,8 +520,10 @@ export class Engine {
     operation: 'write' | 'invalidate',
   ): Promise<boolean> {
     if (tokens.length === 0) return true
+    const options =
+      operation === 'invalidate' ? { durability: this.options.durability } : FIRST_TOKENS
     const written = await this.attempt(
-      () => this.options.driver.writeTokens(tokens, this.options.tokenTtl),
+      () => this.options.driver.writeTokens(tokens, this.options.tokenTtl, options),
       operation,
       tokens[0]![0],
     )
@@ -523,14 +536,24 @@ export class Engine {
     // While the breaker is open the write would be refused without reaching the store (and the
     // refusal is not reported): skip building it.
     // Stryker disable next-line ConditionalExpression,OptionalChaining: the guarded write would be refused and not reported; only remote stores (with a guard) queue invalidations
-    if (this.options.guard?.open) return Promise.resolve()
+    if (this.options.guard?.open || Date.now() < this.flushRetryAt) return Promise.resolve()
     const batch = [...this.pending]
     this.flushing = this.writeTokens(
       batch.map(([key]) => [key, newToken()] as const),
       'invalidate',
     )
       .then((written) => {
-        if (!written) return
+        if (!written) {
+          // A store that answers but cannot confirm (replicas behind) opens no circuit: back off
+          // here, so that reads do not each wait for a retry.
+          this.flushBackoff = Math.min(
+            MAX_FLUSH_BACKOFF,
+            this.flushBackoff * 2 || MIN_FLUSH_BACKOFF,
+          )
+          this.flushRetryAt = Date.now() + this.flushBackoff
+          return
+        }
+        this.flushBackoff = 0
         for (const [key, version] of batch) {
           if (this.pending.get(key) === version) this.pending.delete(key)
         }

@@ -6,7 +6,15 @@
 
 import { GarnerError } from '../errors.js'
 import { decodeBody, decodeMetaRecord, encodeBody, encodeMeta } from './entry-codec.js'
-import type { EntryKeys, EntryRecord, StoreDriver, StoreRead, TokenWrite } from './store.js'
+import type {
+  Durability,
+  EntryKeys,
+  EntryRecord,
+  StoreDriver,
+  StoreRead,
+  TokenWrite,
+  TokenWriteOptions,
+} from './store.js'
 
 /** A Keyv storage adapter, as Garner uses it (`@keyv/redis`'s `KeyvRedis`, a `Map`, …). */
 export interface KeyvStorageAdapter {
@@ -55,7 +63,7 @@ interface RedisClaimClient {
   del(key: string): Promise<unknown>
 }
 
-function redisClientOf(adapter: unknown): (() => Promise<RedisClaimClient>) | undefined {
+function claimClientOf(adapter: unknown): (() => Promise<RedisClaimClient>) | undefined {
   const getClient = (adapter as { getClient?: unknown }).getClient
   if (typeof getClient !== 'function') return undefined
   return () => getClient.call(adapter) as Promise<RedisClaimClient>
@@ -64,7 +72,7 @@ function redisClientOf(adapter: unknown): (() => Promise<RedisClaimClient>) | un
 export class KeyvStoreDriver implements StoreDriver {
   readonly kind = 'keyv' as const
   readonly remote = true
-  private readonly adapter: KeyvStorageAdapter
+  protected readonly adapter: KeyvStorageAdapter
   /** Keyv's own key prefix, which Garner puts before its keys. */
   readonly prefix: string
   // Keyv adapters often report a failure as an 'error' event and answer as if the key were
@@ -86,7 +94,7 @@ export class KeyvStoreDriver implements StoreDriver {
       this.errorsSeen += 1
       this.lastError = error
     })
-    const client = redisClientOf(this.adapter)
+    const client = claimClientOf(this.adapter)
     if (client !== undefined) {
       this.claim = async (key, ttl) => {
         const reply = await this.call(async () =>
@@ -103,18 +111,25 @@ export class KeyvStoreDriver implements StoreDriver {
     }
   }
 
-  async read(keys: EntryKeys, tokenKeys: readonly string[], withBody: boolean): Promise<StoreRead> {
+  async read(
+    entryKeys: EntryKeys,
+    tokenKeys: readonly string[],
+    withBody: boolean,
+  ): Promise<StoreRead> {
+    const keys = this.placed(entryKeys)
     const storeKeys = withBody ? [keys.entry, keys.body, ...tokenKeys] : [keys.entry, ...tokenKeys]
     const raw = await this.call(() => this.getMany(storeKeys))
     return decodeRead(raw, keys, tokenKeys, withBody)
   }
 
-  async readBody(keys: EntryKeys, etag: string): Promise<string | undefined> {
-    const raw = await this.call(async () => this.adapter.get(this.prefix + keys.body))
+  async readBody(entryKeys: EntryKeys, etag: string): Promise<string | undefined> {
+    const keys = this.placed(entryKeys)
+    const raw = await this.call(() => this.getOne(keys.body))
     return decodeBody(raw, etag, keys.body)
   }
 
-  async write(keys: EntryKeys, record: EntryRecord, ttl: number | undefined): Promise<void> {
+  async write(entryKeys: EntryKeys, record: EntryRecord, ttl: number | undefined): Promise<void> {
+    const keys = this.placed(entryKeys)
     const expires = ttl === undefined ? 0 : Date.now() + ttl
     await this.call(() =>
       this.setMany([
@@ -124,25 +139,55 @@ export class KeyvStoreDriver implements StoreDriver {
     )
   }
 
-  async writeTokens(tokens: readonly TokenWrite[], ttl: number | undefined): Promise<void> {
+  async writeTokens(
+    tokens: readonly TokenWrite[],
+    ttl: number | undefined,
+    options?: TokenWriteOptions,
+  ): Promise<void> {
     await this.call(() => this.setMany(tokens.map(([key, token]) => withTtl(key, token, ttl))))
+    if (options?.durability !== undefined) await this.waitForReplicas(options.durability)
   }
 
-  private getMany(keys: readonly string[]): Promise<unknown[]> {
+  /** True when this store can confirm replication (`WAIT`): a Redis client under the adapter. */
+  get confirmsReplication(): boolean {
+    return typeof redisClientOf(this.adapter)?.sendCommand === 'function'
+  }
+
+  /** Where an entry's two keys are stored; the cluster driver gives them one slot. */
+  protected placed(keys: EntryKeys): EntryKeys {
+    return keys
+  }
+
+  // WAIT covers every write sent before it on the same connection: @keyv/redis writes through
+  // the one connection of its client, so the tokens just written are among them.
+  private async waitForReplicas(durability: Durability): Promise<void> {
+    const client = redisClientOf(this.adapter)
+    if (client?.sendCommand === undefined) return
+    const acknowledged = Number(
+      await client.sendCommand(['WAIT', String(durability.replicas), String(durability.timeout)]),
+    )
+    if (acknowledged < durability.replicas) throw notReplicated(acknowledged, durability)
+  }
+
+  protected async getOne(key: string): Promise<unknown> {
+    return this.adapter.get(this.prefix + key)
+  }
+
+  protected getMany(keys: readonly string[]): Promise<unknown[]> {
     const prefixed = keys.map((key) => this.prefix + key)
     const { adapter } = this
     if (adapter.getMany !== undefined) return adapter.getMany(prefixed)
     return Promise.all(prefixed.map((key) => adapter.get(key)))
   }
 
-  private async setMany(entries: { key: string; value: string; ttl?: number }[]): Promise<void> {
+  protected async setMany(entries: { key: string; value: string; ttl?: number }[]): Promise<void> {
     const prefixed = entries.map((entry) => ({ ...entry, key: this.prefix + entry.key }))
     const { adapter } = this
     if (adapter.setMany !== undefined) await adapter.setMany(prefixed)
     else await Promise.all(prefixed.map((entry) => adapter.set(entry.key, entry.value, entry.ttl)))
   }
 
-  private async call<T>(operation: () => Promise<T>): Promise<T> {
+  protected async call<T>(operation: () => Promise<T>): Promise<T> {
     const before = this.errorsSeen
     const result = await operation()
     if (this.errorsSeen !== before) throw this.lastError
@@ -193,7 +238,28 @@ export function decodeRead(
   return { meta, body, hasValue: false, tokens, corrupt, expires }
 }
 
-function withTtl(
+/** The Redis client under a `@keyv/redis` adapter, when there is one. */
+export function redisClientOf(
+  adapter: unknown,
+): { sendCommand?: (args: string[]) => Promise<unknown> } | undefined {
+  const client = (adapter as { client?: unknown } | null)?.client
+  return typeof client === 'object' && client !== null
+    ? (client as { sendCommand?: (args: string[]) => Promise<unknown> })
+    : undefined
+}
+
+/** The error of an invalidation that fewer replicas than asked confirmed in time. */
+export function notReplicated(acknowledged: number, durability: Durability): GarnerError {
+  return new GarnerError(
+    'GARNER_NOT_REPLICATED',
+    `Garner's invalidation reached the Redis master, but ${acknowledged} of the ` +
+      `${durability.replicas} replica(s) asked for confirmed it within ${durability.timeout} ms ` +
+      '(WAIT). It was queued and will be retried; until it lands, values bound to it are not ' +
+      'served from the cache by this process.',
+  )
+}
+
+export function withTtl(
   key: string,
   value: string,
   ttl: number | undefined,

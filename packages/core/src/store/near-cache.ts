@@ -15,7 +15,14 @@ import { GarnerError } from '../errors.js'
 import { deepFreeze, deserializeValue } from '../protocol/value.js'
 import { decodeRead, type KeyvLike, KeyvStoreDriver } from './keyv-store.js'
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, MemoryStore } from './memory-store.js'
-import type { EntryKeys, EntryRecord, StoreDriver, StoreRead, TokenWrite } from './store.js'
+import type {
+  EntryKeys,
+  EntryRecord,
+  StoreDriver,
+  StoreRead,
+  TokenWrite,
+  TokenWriteOptions,
+} from './store.js'
 import {
   type RedisClientLike,
   RedisTracker,
@@ -183,9 +190,18 @@ export class NearCacheDriver implements StoreDriver, NearCacheStatus {
     }
   }
 
-  async writeTokens(tokens: readonly TokenWrite[], ttl: number | undefined): Promise<void> {
+  /** The store under the near cache confirms replication (`WAIT`) when it can. */
+  get confirmsReplication(): boolean {
+    return this.store.confirmsReplication
+  }
+
+  async writeTokens(
+    tokens: readonly TokenWrite[],
+    ttl: number | undefined,
+    options?: TokenWriteOptions,
+  ): Promise<void> {
     try {
-      await this.store.writeTokens(tokens, ttl)
+      await this.store.writeTokens(tokens, ttl, options)
     } finally {
       // Read-your-writes: the old tokens go before the invalidation resolves, whether or not it
       // reached Redis (when it did not, the engine keeps these keys away from the store).

@@ -12,6 +12,11 @@ export interface StoreGuardOptions {
   readonly minBackoff?: number
   /** Longest backoff. Default 2,000 ms. */
   readonly maxBackoff?: number
+  /**
+   * Only turn errors into `GarnerError`s: no timeout, no circuit. For drivers that guard each
+   * part of the store themselves (a Redis Cluster, one breaker per node).
+   */
+  readonly passthrough?: boolean
 }
 
 export class StoreGuard {
@@ -22,8 +27,10 @@ export class StoreGuard {
   private failures = 0
   private retryAt = 0
   private probing = false
+  private readonly passthrough: boolean
 
   constructor(options: StoreGuardOptions) {
+    this.passthrough = options.passthrough ?? false
     this.timeout = options.timeout
     this.minBackoff = options.minBackoff ?? 100
     this.maxBackoff = options.maxBackoff ?? 2_000
@@ -40,6 +47,13 @@ export class StoreGuard {
    * {@link UNAVAILABLE} at once, without calling the store, while the circuit is open.
    */
   async call<T>(operation: () => Promise<T>): Promise<T> {
+    if (this.passthrough) {
+      try {
+        return await operation()
+      } catch (error) {
+        throw asStoreError(error)
+      }
+    }
     const probe = this.failures > 0
     if (probe) {
       if (this.open) throw UNAVAILABLE
@@ -50,8 +64,11 @@ export class StoreGuard {
       this.failures = 0
       return result
     } catch (error) {
-      if (error instanceof GarnerError && error.code === 'GARNER_CORRUPT_ENTRY') {
-        // Bad data is not a sick store: the call reached it and got an answer.
+      if (
+        error instanceof GarnerError &&
+        (error.code === 'GARNER_CORRUPT_ENTRY' || error.code === 'GARNER_NOT_REPLICATED')
+      ) {
+        // Bad data or slow replicas are not a sick store: the call reached it and got an answer.
         this.failures = 0
         throw error
       }

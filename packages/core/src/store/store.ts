@@ -57,10 +57,29 @@ export interface StoreRead {
 /** A token key and the generation token to store under it. */
 export type TokenWrite = readonly [key: string, token: string]
 
+/** How many replicas must confirm an invalidation's tokens, and for how long to wait (`WAIT`). */
+export interface Durability {
+  readonly replicas: number
+  /** Milliseconds. */
+  readonly timeout: number
+}
+
+/** How a token write lands. */
+export interface TokenWriteOptions {
+  /**
+   * Only where no token exists yet (first tokens of a miss): concurrent first fetches then all
+   * adopt the one that landed first. A store that cannot do this overwrites; Garner reads the
+   * tokens back either way.
+   */
+  readonly ifAbsent?: boolean
+  /** Replicas that must confirm the write (invalidations with `invalidation.replicas`). */
+  readonly durability?: Durability | undefined
+}
+
 /**
  * A storage backend as Garner's protocol uses it. Every method is at most one round trip. The
  * engine never asks which store it has: what differs between stores is said here, as
- * capabilities (`remote`, `readNow`).
+ * capabilities (`remote`, `readNow`, `guardsItself`).
  */
 export interface StoreDriver {
   /** A label for users (`garner.storeKind`); behaviour never depends on it. */
@@ -85,8 +104,15 @@ export interface StoreDriver {
    * the store keeps it, which is its `ttl` plus the longest stale window.
    */
   write(keys: EntryKeys, record: EntryRecord, ttl: number | undefined): Promise<void>
-  /** Writes generation tokens. */
-  writeTokens(tokens: readonly TokenWrite[], ttl: number | undefined): Promise<void>
+  /**
+   * Writes generation tokens. With `durability`, resolves only once that many replicas hold
+   * them, and throws `GARNER_NOT_REPLICATED` when they do not confirm in time.
+   */
+  writeTokens(
+    tokens: readonly TokenWrite[],
+    ttl: number | undefined,
+    options?: TokenWriteOptions,
+  ): Promise<void>
   /** Releases what the driver itself holds open (connections, timers). */
   close?(): Promise<void>
   /**
@@ -97,6 +123,16 @@ export interface StoreDriver {
   claim?(key: string, ttl: number): Promise<boolean>
   /** Removes a key set by {@link claim}, once the refresh it guarded is over. */
   release?(key: string): Promise<void>
+  /**
+   * True when the driver applies timeouts and isolates failures itself, per part of the store
+   * (per cluster node): Garner then opens no store-wide circuit.
+   */
+  readonly guardsItself?: boolean
+  /**
+   * True when `writeTokens` can honour `durability` (Redis `WAIT`): what
+   * `invalidation.replicas` needs.
+   */
+  readonly confirmsReplication?: boolean
 }
 
 /** True when `value` implements {@link StoreDriver} (a store Garner can use without wrapping). */

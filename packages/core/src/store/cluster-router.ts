@@ -1,0 +1,153 @@
+// Routing for one Redis Cluster client, shared by every Garner on it: keys grouped by the master
+// of their slot, one circuit breaker per node, one connect, and slot-map refreshes when a node
+// fails, so that a promoted replica takes over without a restart.
+import { GarnerError } from '../errors.js'
+import { clusterSlot } from './cluster-slot.js'
+import { StoreGuard } from './store-guard.js'
+
+interface ClusterNodeLike {
+  readonly address: string
+  readonly host: string
+  readonly port: number
+}
+
+/** The part of `@redis/client`'s cluster client (`createCluster`) that Garner uses. */
+export interface RedisClusterLike {
+  readonly isOpen: boolean
+  readonly slots: readonly ({ readonly master: ClusterNodeLike } | undefined)[]
+  readonly masters: readonly ClusterNodeLike[]
+  connect(): Promise<unknown>
+  sendCommand(firstKey: string, isReadonly: boolean, args: string[]): Promise<unknown>
+  on(event: string, listener: (...args: unknown[]) => void): unknown
+  once(event: string, listener: (...args: unknown[]) => void): unknown
+  /** Not public in @redis/client 5.12 but typed: the only way to refresh the slot map on demand. */
+  readonly _slots?: { rediscover(startWith: { readonly options?: unknown }): Promise<void> }
+}
+
+// Slot-map refreshes after failures: at most one every this many milliseconds.
+const REFRESH_INTERVAL = 100
+
+const ROUTERS = new WeakMap<RedisClusterLike, ClusterRouter>()
+
+export class ClusterRouter {
+  readonly cluster: RedisClusterLike
+  // Per node address, and per store timeout (Garners on one client may differ).
+  private readonly guards = new Map<string, StoreGuard>()
+  private ready: Promise<void> | undefined
+  private lastRefresh = 0
+
+  /** The router of a cluster client, created on first use. */
+  static of(cluster: RedisClusterLike): ClusterRouter {
+    let router = ROUTERS.get(cluster)
+    if (router === undefined) {
+      router = new ClusterRouter(cluster)
+      ROUTERS.set(cluster, router)
+    }
+    return router
+  }
+
+  private constructor(cluster: RedisClusterLike) {
+    this.cluster = cluster
+    // A node that drops its connection is the first sign of a failover: look at the topology
+    // again without waiting for a command to time out on it.
+    cluster.on('node-error', () => this.refreshSoon())
+  }
+
+  /** One MGET for keys of one slot; key by key when the slot is being migrated (TRYAGAIN). */
+  async mget(keys: readonly string[]): Promise<unknown[]> {
+    // Masters only (isReadonly false), even with useReplicas: a replica may not have the tokens
+    // of an invalidation that already resolved.
+    try {
+      return (await this.cluster.sendCommand(keys[0]!, false, ['MGET', ...keys])) as unknown[]
+    } catch (error) {
+      if (keys.length === 1 || !(error instanceof Error) || !error.message.startsWith('TRYAGAIN'))
+        throw error
+      // Mid-migration, some keys are on the old owner and some on the new one: single-key GETs
+      // follow ASK one by one.
+      return Promise.all(keys.map((key) => this.cluster.sendCommand(key, false, ['GET', key])))
+    }
+  }
+
+  /** Keys grouped by the address of the master serving their slot, then by slot. */
+  groupByNode(keys: readonly string[]): Map<string, Map<number, string[]>> {
+    const byNode = new Map<string, Map<number, string[]>>()
+    for (const key of keys) {
+      const slot = clusterSlot(key)
+      const shard = this.cluster.slots[slot]
+      if (shard === undefined) {
+        this.refreshSoon()
+        throw new GarnerError(
+          'GARNER_STORE_ERROR',
+          `Garner's Redis Cluster client knows no node for slot ${slot} yet; the slot map is being refreshed.`,
+        )
+      }
+      const address = shard.master.address
+      let slots = byNode.get(address)
+      if (slots === undefined) {
+        slots = new Map()
+        byNode.set(address, slots)
+      }
+      const slotKeys = slots.get(slot)
+      if (slotKeys === undefined) slots.set(slot, [key])
+      else slotKeys.push(key)
+    }
+    return byNode
+  }
+
+  /** The breaker of one node: a failure there refreshes the slot map. */
+  guard(address: string, timeout: number): { call<T>(operation: () => Promise<T>): Promise<T> } {
+    const id = `${timeout} ${address}`
+    let guard = this.guards.get(id)
+    if (guard === undefined) {
+      guard = new StoreGuard({ timeout })
+      this.guards.set(id, guard)
+    }
+    const node = guard
+    return {
+      call: async <T>(operation: () => Promise<T>): Promise<T> => {
+        try {
+          return await node.call(operation)
+        } catch (error) {
+          this.refreshSoon()
+          throw error
+        }
+      },
+    }
+  }
+
+  /** Connects the cluster client once (also when @keyv/redis started connecting it). */
+  connected(timeout: number): Promise<void> {
+    if (this.cluster.isOpen && this.cluster.masters.length > 0) return Promise.resolve()
+    this.ready ??= this.guard('discovery', timeout)
+      .call(async () => {
+        if (!this.cluster.isOpen) await this.cluster.connect()
+        else if (this.cluster.masters.length === 0)
+          await new Promise((resolve) => this.cluster.once('connect', resolve))
+      })
+      .finally(() => {
+        this.ready = undefined
+      })
+    return this.ready
+  }
+
+  /** Asks a live master for the slot map again; failed nodes' slots move to their replicas. */
+  refreshSoon(): void {
+    const rediscover = this.cluster._slots?.rediscover
+    // A closed client stays closed: a refresh would open connections again.
+    if (!this.cluster.isOpen || rediscover === undefined) return
+    if (Date.now() - this.lastRefresh < REFRESH_INTERVAL) return
+    this.lastRefresh = Date.now()
+    const masters = this.cluster.masters
+    const live = masters.find((node) => !this.isOpen(node.address)) ?? masters[0]
+    if (live === undefined) return
+    rediscover
+      .call(this.cluster._slots, { options: { socket: { host: live.host, port: live.port } } })
+      .catch(() => {})
+  }
+
+  /** True when some breaker of this node is open. */
+  private isOpen(address: string): boolean {
+    for (const [id, guard] of this.guards) if (id.endsWith(` ${address}`) && guard.open) return true
+    return false
+  }
+}

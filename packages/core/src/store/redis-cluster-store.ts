@@ -1,0 +1,140 @@
+// The driver for Keyv over a Redis Cluster (`new KeyvRedis(createCluster(…))`). It talks to the
+// cluster client under the adapter, because a hit must survive what @keyv/redis 5 does not: it
+// groups the keys of one call by node and sends one pipelined batch per node, all in parallel
+// (Redis refuses MGET across slots even on one node, so a batch holds one MGET per slot); it
+// sends through the cluster client's routing, which follows MOVED and ASK; it keeps one circuit
+// breaker per node, so a dead master only affects the keys it served; and it refreshes the slot
+// map as soon as a node fails, so the promoted replica takes over without a restart.
+
+import { ClusterRouter, type RedisClusterLike } from './cluster-router.js'
+import { entryHashTag } from './cluster-slot.js'
+import { type KeyvLike, KeyvStoreDriver, notReplicated } from './keyv-store.js'
+import type { EntryKeys, TokenWrite, TokenWriteOptions } from './store.js'
+
+export type { RedisClusterLike } from './cluster-router.js'
+
+/** The cluster client under a Keyv instance's `@keyv/redis` adapter, if it is one. */
+export function clusterOf(keyv: KeyvLike): RedisClusterLike | undefined {
+  const client = (keyv.store as { client?: Partial<RedisClusterLike> } | null)?.client
+  if (
+    typeof client === 'object' &&
+    client !== null &&
+    Array.isArray(client.slots) &&
+    Array.isArray(client.masters) &&
+    typeof client.sendCommand === 'function'
+  )
+    return client as RedisClusterLike
+  return undefined
+}
+
+export class RedisClusterStoreDriver extends KeyvStoreDriver {
+  readonly guardsItself = true
+  private readonly router: ClusterRouter
+  private readonly timeout: number
+
+  constructor(keyv: KeyvLike, cluster: RedisClusterLike, options: { readonly timeout: number }) {
+    super(keyv)
+    // Every Garner on one cluster client shares its router: one breaker per node, one refresh.
+    this.router = ClusterRouter.of(cluster)
+    this.timeout = options.timeout
+  }
+
+  override get confirmsReplication(): boolean {
+    return true
+  }
+
+  override async writeTokens(
+    tokens: readonly TokenWrite[],
+    ttl: number | undefined,
+    options?: TokenWriteOptions,
+  ): Promise<void> {
+    const entries = tokens.map(([key, token]) => ({ key, value: token, ttl }))
+    await this.setMany(entries, options?.ifAbsent === true)
+    const durability = options?.durability
+    if (durability === undefined) return
+    // WAIT on every node that took some of the tokens, through the same connection.
+    const byNode = this.router.groupByNode(entries.map((entry) => this.prefix + entry.key))
+    const acknowledged = await Promise.all(
+      [...byNode].map(([address, slots]) =>
+        this.router.guard(address, this.timeout).call(async () => {
+          const firstKey = slots.values().next().value![0]!
+          return Number(
+            await this.router.cluster.sendCommand(firstKey, false, [
+              'WAIT',
+              String(durability.replicas),
+              String(durability.timeout),
+            ]),
+          )
+        }),
+      ),
+    )
+    const fewest = Math.min(...acknowledged)
+    if (fewest < durability.replicas) throw notReplicated(fewest, durability)
+  }
+
+  // The entry's metadata and body share a hash tag: one slot, so one MGET and one node.
+  protected override placed(keys: EntryKeys): EntryKeys {
+    const tag = entryHashTag(keys.entry)
+    return { entry: tag + keys.entry, body: tag + keys.body }
+  }
+
+  protected override async getOne(key: string): Promise<unknown> {
+    const [value] = await this.getMany([key])
+    return value
+  }
+
+  protected override async getMany(keys: readonly string[]): Promise<unknown[]> {
+    await this.router.connected(this.timeout)
+    const stored = keys.map((key) => this.prefix + key)
+    const values: unknown[] = new Array(keys.length)
+    const index = new Map<string, number>()
+    for (let position = 0; position < stored.length; position++)
+      index.set(stored[position]!, position)
+    const byNode = this.router.groupByNode(stored)
+    await Promise.all(
+      [...byNode].map(([address, slots]) =>
+        this.router.guard(address, this.timeout).call(() =>
+          Promise.all(
+            [...slots.values()].map(async (slotKeys) => {
+              const replies = await this.router.mget(slotKeys)
+              slotKeys.forEach((key, position) => {
+                values[index.get(key)!] = replies[position] ?? undefined
+              })
+            }),
+          ),
+        ),
+      ),
+    )
+    return values
+  }
+
+  protected override async setMany(
+    entries: { key: string; value: string; ttl?: number | undefined }[],
+    ifAbsent = false,
+  ): Promise<void> {
+    await this.router.connected(this.timeout)
+    const values = new Map<string, { value: string; ttl?: number | undefined }>()
+    for (const entry of entries) values.set(this.prefix + entry.key, entry)
+    const byNode = this.router.groupByNode([...values.keys()])
+    await Promise.all(
+      [...byNode].map(([address, slots]) =>
+        this.router.guard(address, this.timeout).call(() =>
+          Promise.all(
+            [...slots.values()].flat().map((key) => {
+              const { value, ttl } = values.get(key)!
+              const args = ['SET', key, value]
+              if (ttl !== undefined) args.push('PX', String(ttl))
+              if (ifAbsent) args.push('NX')
+              return this.router.cluster.sendCommand(key, false, args)
+            }),
+          ),
+        ),
+      ),
+    )
+  }
+
+  // The cluster driver sends nothing through the adapter, so Keyv's error events are not its own.
+  protected override call<T>(operation: () => Promise<T>): Promise<T> {
+    return operation()
+  }
+}
