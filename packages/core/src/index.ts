@@ -5,7 +5,14 @@
  */
 
 export { GarnerError, type GarnerErrorCode, isGarnerError } from './errors.js'
-export type { GarnerEvents, GarnerListener, InvalidatedId, MissReason } from './events.js'
+export type {
+  GarnerEvents,
+  GarnerListener,
+  InvalidatedId,
+  MissReason,
+  MissTracer,
+  StoreOperation,
+} from './events.js'
 export {
   createGarner,
   DEFAULT_NAMESPACE,
@@ -59,6 +66,7 @@ export {
   type ETagInput,
   type ETagStrategy,
 } from './protocol/etag.js'
+export type { GarnerStats, MemoryTierStats } from './stats.js'
 export type { KeyvLike } from './store/keyv-store.js'
 export {
   DEFAULT_MAX_BYTES,

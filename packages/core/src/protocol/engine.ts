@@ -9,6 +9,7 @@
 import { GarnerError, isGarnerError } from '../errors.js'
 import type { Emitter, MissReason } from '../events.js'
 import { utf8Length } from '../keys/utf8.js'
+import type { StatsCounters } from '../stats.js'
 import type {
   EntryKeys,
   EntryMeta,
@@ -87,6 +88,8 @@ export class Engine {
     const meta = read?.meta
     if (meta === undefined || !read!.hasValue || !sameTokens(meta.tokens, read!.tokens))
       return undefined
+    if (read!.tier === 'near') emitter.stats.hitsNear++
+    else emitter.stats.hitsStore++
     // Stryker disable next-line ConditionalExpression: emit() does nothing without listeners; the check only skips building the payload
     if (emitter.has('hit'))
       emitter.emit('hit', { key: plan.keys.entry, tier: read!.tier ?? 'store' })
@@ -108,6 +111,8 @@ export class Engine {
         sameTokens(meta.tokens, tokens) &&
         (!withBody || body !== undefined)
       ) {
+        if (snapshot.read.tier === 'near') this.options.emitter.stats.hitsNear++
+        else this.options.emitter.stats.hitsStore++
         // Stryker disable next-line ConditionalExpression: emit() does nothing without listeners; the check only skips building the payload
         if (this.options.emitter.has('hit'))
           this.options.emitter.emit('hit', {
@@ -119,9 +124,15 @@ export class Engine {
       }
       reason = meta !== undefined && !sameTokens(meta.tokens, tokens) ? 'stale' : 'absent'
     }
+    const { emitter } = this.options
+    countMiss(emitter.stats, reason)
     // Stryker disable next-line ConditionalExpression: emit() does nothing without listeners; the check only skips building the payload
-    if (this.options.emitter.has('miss'))
-      this.options.emitter.emit('miss', { key: plan.keys.entry, reason })
+    if (emitter.has('miss')) emitter.emit('miss', { key: plan.keys.entry, reason })
+    if (emitter.tracer !== undefined) {
+      return emitter.tracer({ key: plan.keys.entry, reason }, () =>
+        this.loadOnce(plan, loader, snapshot),
+      )
+    }
     return this.loadOnce(plan, loader, snapshot)
   }
 
@@ -167,6 +178,7 @@ export class Engine {
     }
     if (tokenKeys.size === 0) return
     await this.renew([...tokenKeys])
+    emitter.stats.invalidations += targets.length
     // Stryker disable next-line ConditionalExpression: emit() does nothing without listeners; the check only skips building the payload
     if (!emitter.has('invalidate')) return
     for (const { model, id } of targets) {
@@ -256,11 +268,22 @@ export class Engine {
       cacheable = current !== undefined
       tokens = current ?? fresh
     }
+    const { emitter } = this.options
     const started = Date.now()
-    const value = await loader()
+    emitter.stats.loads++
+    let value: unknown
+    try {
+      value = await loader()
+    } catch (error) {
+      emitter.stats.loadErrors++
+      // Stryker disable next-line ConditionalExpression: emit() does nothing without listeners; the check only skips building the payload
+      if (emitter.has('load'))
+        emitter.emit('load', { key: plan.keys.entry, duration: Date.now() - started, error })
+      throw error
+    }
     // Stryker disable next-line ConditionalExpression: emit() does nothing without listeners; the check only skips building the payload
-    if (this.options.emitter.has('load')) {
-      this.options.emitter.emit('load', { key: plan.keys.entry, duration: Date.now() - started })
+    if (emitter.has('load')) {
+      emitter.emit('load', { key: plan.keys.entry, duration: Date.now() - started })
     }
     if (value === undefined) return undefined
     const { body, dates } = serializeValue(value)
@@ -355,6 +378,7 @@ export class Engine {
   private report(operation: Operation, error: unknown, key: string): void {
     const { emitter } = this.options
     if (error === UNAVAILABLE) return
+    emitter.stats.storeErrors++
     // Stryker disable next-line ConditionalExpression: emit() does nothing without listeners; the check only skips building the payload
     if (!emitter.has('error')) return
     emitter.emit('error', { error: asStoreError(error), operation, key })
@@ -368,6 +392,12 @@ function sameTokens(stored: readonly string[], current: readonly (string | undef
     if (stored[index] !== current[index]) return false
   }
   return true
+}
+
+function countMiss(stats: StatsCounters, reason: MissReason): void {
+  if (reason === 'absent') stats.missesAbsent++
+  else if (reason === 'stale') stats.missesStale++
+  else stats.missesUnavailable++
 }
 
 function absentSnapshot(plan: Plan): Snapshot {

@@ -2,6 +2,7 @@
 // in-process store, and any Keyv instance (Redis through @keyv/redis, …).
 import type { GarnerError } from '../errors.js'
 import type { ValuePath } from '../protocol/value.js'
+import type { MemoryTierStats } from '../stats.js'
 
 /** What Garner keeps about a cached value besides the value: all a 304 needs. */
 export interface EntryMeta {
@@ -80,6 +81,8 @@ export interface StoreDriver {
   writeTokens(tokens: readonly TokenWrite[], ttl: number | undefined): Promise<void>
   /** Releases what the driver itself holds open (connections, timers). */
   close?(): Promise<void>
+  /** Size and evictions of the in-process tier, for `garner.stats()`; absent without one. */
+  memoryStats?(): MemoryTierStats
 }
 
 /** True when `value` implements {@link StoreDriver} (a store Garner can use without wrapping). */
