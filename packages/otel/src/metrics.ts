@@ -1,7 +1,7 @@
 // Garner's metrics on an OpenTelemetry Meter. Hits, misses and the in-process tier are read from
 // garner.stats() at collection time, so a hit records nothing and costs nothing; loaders, store
 // calls, store errors and invalidations, which are slow or rare, record as their events arrive.
-import type { Garner, GarnerEvents } from '@garner/core'
+import type { Garner, GarnerEvents, StoreOperation } from '@garner/core'
 import type { Attributes, BatchObservableResult, Meter } from '@opentelemetry/api'
 import { errorType } from './error-type.js'
 import { ATTRIBUTES, METRICS } from './names.js'
@@ -68,6 +68,16 @@ export function recordMetrics(garner: Garner, meter: Meter, base: Attributes): (
   const stale = { ...base, [ATTRIBUTES.missReason]: 'stale' }
   const unavailable = { ...base, [ATTRIBUTES.missReason]: 'unavailable' }
   const tierAttributes = { near, store }
+  const operation = (name: StoreOperation): Attributes => ({
+    ...base,
+    [ATTRIBUTES.storeOperation]: name,
+  })
+  const storeOperations: Record<StoreOperation, Attributes> = {
+    read: operation('read'),
+    readBody: operation('readBody'),
+    write: operation('write'),
+    writeTokens: operation('writeTokens'),
+  }
 
   function observeStats(result: BatchObservableResult): void {
     const stats = garner.stats()
@@ -98,9 +108,16 @@ export function recordMetrics(garner: Garner, meter: Meter, base: Attributes): (
       )
     }),
     garner.on('store', function recordStoreCall(event: GarnerEvents['store']) {
-      const attributes: Attributes = { ...base, [ATTRIBUTES.storeOperation]: event.operation }
-      if (event.error !== undefined) attributes[ATTRIBUTES.errorType] = errorType(event.error)
-      storeDuration.record(event.duration / 1000, attributes)
+      // Every hit on a remote store lands here: the successful case reuses its attributes.
+      storeDuration.record(
+        event.duration / 1000,
+        event.error === undefined
+          ? storeOperations[event.operation]
+          : {
+              ...storeOperations[event.operation],
+              [ATTRIBUTES.errorType]: errorType(event.error),
+            },
+      )
     }),
     garner.on('error', function recordStoreError(event: GarnerEvents['error']) {
       storeErrors.add(1, {

@@ -22,9 +22,13 @@ export function traceMisses(garner: Garner, tracer: Tracer, base: Attributes): (
   const currentMiss = new AsyncLocalStorage<Span>()
 
   /** A finished child of the current miss span, from an event that says how long it took. */
-  function child(name: string, durationMs: number, attributes: Attributes, error: unknown): void {
-    const parent = currentMiss.getStore()
-    if (parent === undefined) return
+  function child(
+    parent: Span,
+    name: string,
+    durationMs: number,
+    attributes: Attributes,
+    error: unknown,
+  ): void {
     const end = performance.timeOrigin + performance.now()
     const span = tracer.startSpan(
       name,
@@ -58,15 +62,17 @@ export function traceMisses(garner: Garner, tracer: Tracer, base: Attributes): (
 
   const unsubscribe = [
     garner.on('load', function loadSpan(event: GarnerEvents['load']) {
-      child(SPANS.load, event.duration, { ...base, [ATTRIBUTES.key]: event.key }, event.error)
+      const parent = currentMiss.getStore()
+      if (parent === undefined) return
+      const attributes = { ...base, [ATTRIBUTES.key]: event.key }
+      child(parent, SPANS.load, event.duration, attributes, event.error)
     }),
     garner.on('store', function storeSpan(event: GarnerEvents['store']) {
-      child(
-        SPANS.store,
-        event.duration,
-        { ...base, [ATTRIBUTES.storeOperation]: event.operation },
-        event.error,
-      )
+      // Hits on a remote store come here too, outside any miss: they return at once.
+      const parent = currentMiss.getStore()
+      if (parent === undefined) return
+      const attributes = { ...base, [ATTRIBUTES.storeOperation]: event.operation }
+      child(parent, SPANS.store, event.duration, attributes, event.error)
     }),
     garner.on('error', function storeErrorEvent(event: GarnerEvents['error']) {
       // A timeout has no store span of its own (the call never came back in time): say it here.
