@@ -14,6 +14,7 @@ import {
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics'
 import {
+  AlwaysOffSampler,
   BasicTracerProvider,
   InMemorySpanExporter,
   type ReadableSpan,
@@ -192,6 +193,23 @@ describe('instrumentGarner on the in-process store', () => {
     expect(points.get(METRICS.misses)).toBeUndefined()
     expect(points.get(METRICS.invalidations)).toBeUndefined()
     expect(otel.spans().map((span) => span.name)).toEqual(['garner.load', 'garner.miss'])
+  })
+})
+
+describe('instrumentGarner with spans not sampled', () => {
+  it('records no span and still runs and caches the loader', async () => {
+    const spanExporter = new InMemorySpanExporter()
+    const tracerProvider = new BasicTracerProvider({
+      sampler: new AlwaysOffSampler(),
+      spanProcessors: [new SimpleSpanProcessor(spanExporter)],
+    })
+    cleanups.push(() => tracerProvider.shutdown())
+    const garner = createGarner()
+    cleanups.push(instrumentGarner(garner, { tracerProvider, metrics: false }))
+    expect(await garner.fetch('k', async () => 'loaded')).toBe('loaded')
+    expect(await garner.fetch('k', async () => 'again')).toBe('loaded')
+    await expect(garner.fetch('bad', () => Promise.reject(new Error('no')))).rejects.toThrow('no')
+    expect(spanExporter.getFinishedSpans()).toEqual([])
   })
 })
 

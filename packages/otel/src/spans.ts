@@ -44,6 +44,12 @@ export function traceMisses(garner: Garner, tracer: Tracer, base: Attributes): (
       kind: SpanKind.INTERNAL,
       attributes: { ...base, [ATTRIBUTES.key]: event.key, [ATTRIBUTES.missReason]: event.reason },
     })
+    // No tracer provider registered, or not sampled: nothing will record the children either,
+    // so skip the context bookkeeping.
+    if (!span.isRecording()) {
+      span.end()
+      return work()
+    }
     // Both contexts: ours for the children reported by events, OpenTelemetry's so that spans
     // the loader starts itself (a database query) nest under the miss.
     return currentMiss.run(span, () =>
