@@ -12,6 +12,7 @@ import { kvService } from './kv/kv-service.js'
 import type { KvStore } from './kv/kv-store.js'
 import { memoryKv } from './kv/memory-kv.js'
 import { redisKv } from './kv/redis-kv.js'
+import { serveObservability, startObservability } from './observability.js'
 import { type CacheStats, trackStats } from './stats.js'
 
 /** A running demo. */
@@ -36,6 +37,7 @@ export async function startDemo(config: DemoConfig): Promise<Demo> {
     nearCache: keyv !== undefined && config.nearCache !== false,
   })
   const stats = trackStats(garner)
+  const observability = startObservability(garner)
   const database = await openDatabase(config.database, garner, config.databaseLatencyMs)
   const kvStore: KvStore =
     config.redisUrl === undefined ? memoryKv() : await redisKv(config.redisUrl)
@@ -59,6 +61,7 @@ export async function startDemo(config: DemoConfig): Promise<Demo> {
     server.once('error', reject)
   })
   const { port } = server.address() as AddressInfo
+  serveObservability(server, observability)
 
   return {
     url: `http://${config.host}:${port}`,
@@ -73,6 +76,7 @@ export async function startDemo(config: DemoConfig): Promise<Demo> {
         // Idle keep-alive connections would hold close() open.
         ;(server as { closeAllConnections?: () => void }).closeAllConnections?.()
       })
+      await observability.close()
       await kvStore.close()
       await database.close()
       await garner.close()
