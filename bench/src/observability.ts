@@ -117,7 +117,9 @@ try {
     for (let index = 0; index < 100_000; index++) observed.stats()
     statsTimes.push(((performance.now() - started) * 1000) / 100_000)
   }
-  console.log(`  garner.stats(): ${median(statsTimes).toFixed(3)} µs a call (median of 5 × 100,000)`)
+  console.log(
+    `  garner.stats(): ${median(statsTimes).toFixed(3)} µs a call (median of 5 × 100,000)`,
+  )
 
   // On Redis.
   const redis = await startRedisServer()

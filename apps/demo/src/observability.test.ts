@@ -150,14 +150,12 @@ describe('the demo dashboard in Chromium', () => {
         })()
         const stopAt = Date.now() + LOAD_SECONDS * 1000
         try {
+          // Runs in the page (the test's own types have no DOM): every chart has points, and
+          // the invalidations chart a series for User.
           await page.waitForFunction(
-            () =>
-              ['chart-hit-ratio', 'chart-latency', 'chart-invalidations'].every(
-                (id) => Number(document.getElementById(id)?.dataset.points) > 0,
-              ) &&
-              (document.getElementById('chart-invalidations')?.dataset.models ?? '').includes(
-                'User',
-              ),
+            `['chart-hit-ratio', 'chart-latency', 'chart-invalidations'].every(
+              (id) => Number(document.getElementById(id)?.dataset.points) > 0,
+            ) && (document.getElementById('chart-invalidations')?.dataset.models ?? '').includes('User')`,
             undefined,
             { timeout: 20_000 },
           )
