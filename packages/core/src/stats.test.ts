@@ -1,7 +1,7 @@
 // garner.stats(), the `store` event and traceMisses: counts and hooks for metrics and tracing.
 import Keyv from 'keyv'
 import { describe, expect, it } from 'vitest'
-import { createGarner, type GarnerEvents, memoryStore } from './index.js'
+import { createGarner, type GarnerEvents, memoryStore, type StoreDriver } from './index.js'
 
 describe('garner.stats()', () => {
   it('starts at zero, with the in-process tier when the store is in process', () => {
@@ -180,5 +180,33 @@ describe('traceMisses', () => {
 
   it('refuses what is not a function', () => {
     expect(() => createGarner().traceMisses(42 as never)).toThrow(TypeError)
+  })
+})
+
+describe('a remote StoreDriver of your own', () => {
+  it('keeps its synchronous reads and in-process figures behind the store timing', async () => {
+    const memory = memoryStore()
+    // A remote store with a tier in process memory, as a near cache is: its synchronous reads
+    // answer hits without a store call, and stats() reports its in-process tier.
+    const nearish: StoreDriver = {
+      kind: 'keyv',
+      remote: true,
+      readNow: (keys, tokenKeys) => memory.readNow(keys, tokenKeys),
+      read: (keys, tokenKeys, withBody) => memory.read(keys, tokenKeys, withBody),
+      readBody: (keys, etag) => memory.readBody(keys, etag),
+      write: (keys, record, ttl) => memory.write(keys, record, ttl),
+      writeTokens: (tokens, ttl) => memory.writeTokens(tokens, ttl),
+      memoryStats: () => ({ ...memory.memoryStats(), tier: 'near' }),
+    }
+    const garner = createGarner({ store: nearish })
+    const operations: string[] = []
+    garner.on('store', (event) => operations.push(event.operation))
+    await garner.fetch('k', () => 1) // a miss: timed store calls
+    const before = operations.length
+    await garner.fetch('k', () => 2) // a hit from readNow: no store call
+    expect(operations.length).toBe(before)
+    expect(before).toBeGreaterThan(0)
+    expect(garner.stats().hits).toBe(1)
+    expect(garner.stats().memory).toMatchObject({ tier: 'near', entries: 1 })
   })
 })

@@ -20,7 +20,7 @@ export function timedStore(driver: StoreDriver, emitter: Emitter): StoreDriver {
       },
     )
   }
-  return {
+  const timedDriver: StoreDriver = {
     kind: driver.kind,
     remote: driver.remote,
     read: function read(
@@ -47,4 +47,9 @@ export function timedStore(driver: StoreDriver, emitter: Emitter): StoreDriver {
       return timed('writeTokens', () => driver.writeTokens(tokens, ttl))
     },
   }
+  // What a remote store answers from process memory (a near cache) is not a store call: it is
+  // passed through untimed, so the synchronous hit path stays as it is.
+  if (driver.readNow !== undefined) timedDriver.readNow = driver.readNow.bind(driver)
+  if (driver.memoryStats !== undefined) timedDriver.memoryStats = driver.memoryStats.bind(driver)
+  return timedDriver
 }
