@@ -11,6 +11,7 @@ import { chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { send, sendJson } from '../testing/http-client.js'
 import { startTestDemo, type TestDemo } from '../testing/test-demo.js'
+import { FRAMEWORKS } from './apps/index.js'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const LOAD_SECONDS = Number(process.env.DASHBOARD_LOAD_SECONDS ?? 4)
@@ -33,11 +34,12 @@ function series(text: string, name: string, labels: Record<string, string>): num
   return undefined
 }
 
-describe('the demo on Redis: /metrics', () => {
+// Served ahead of the app, so every framework's app has it.
+describe.each(FRAMEWORKS)('the demo on %s and Redis: /metrics', (framework) => {
   let target: TestDemo
 
   beforeAll(async () => {
-    target = await startTestDemo('hono', 'redis')
+    target = await startTestDemo(framework, 'redis')
   })
   afterAll(async () => {
     await target?.close()
