@@ -20,6 +20,7 @@ import {
   type ReadableSpan,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base'
+import Keyv from 'keyv'
 import { afterEach, describe, expect, it } from 'vitest'
 import { instrumentGarner, METRICS } from './index.js'
 
@@ -193,6 +194,26 @@ describe('instrumentGarner on the in-process store', () => {
     expect(points.get(METRICS.misses)).toBeUndefined()
     expect(points.get(METRICS.invalidations)).toBeUndefined()
     expect(otel.spans().map((span) => span.name)).toEqual(['garner.load', 'garner.miss'])
+  })
+})
+
+describe('instrumentGarner with storeDurations: false', () => {
+  it('records no store call durations, and everything else', async () => {
+    const garner = createGarner({ store: new Keyv() })
+    const otel = telemetry()
+    cleanups.push(() => otel.close())
+    cleanups.push(
+      instrumentGarner(garner, { meterProvider: otel.meterProvider, storeDurations: false }),
+    )
+    await garner.fetch('k', async () => 1)
+    await garner.fetch('k', async () => 1)
+    const points = await otel.points()
+    expect(points.get(METRICS.storeDuration)).toBeUndefined()
+    expect(table(points.get(METRICS.hits))).toEqual({
+      'garner.tier=near': 0,
+      'garner.tier=store': 1,
+    })
+    expect(table(points.get(METRICS.loaderDuration))).toEqual({ '': 1 })
   })
 })
 

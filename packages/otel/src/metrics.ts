@@ -17,7 +17,12 @@ export const STORE_DURATION_BUCKETS: readonly number[] = [
 ]
 
 /** Records `garner`'s metrics on `meter`; returns the function that stops recording. */
-export function recordMetrics(garner: Garner, meter: Meter, base: Attributes): () => void {
+export function recordMetrics(
+  garner: Garner,
+  meter: Meter,
+  base: Attributes,
+  storeDurations: boolean,
+): () => void {
   const hits = meter.createObservableCounter(METRICS.hits, {
     description: 'Fetches answered from the cache, by the tier that answered.',
     unit: '{hit}',
@@ -107,18 +112,6 @@ export function recordMetrics(garner: Garner, meter: Meter, base: Attributes): (
           : { ...base, [ATTRIBUTES.errorType]: errorType(event.error) },
       )
     }),
-    garner.on('store', function recordStoreCall(event: GarnerEvents['store']) {
-      // Every hit on a remote store lands here: the successful case reuses its attributes.
-      storeDuration.record(
-        event.duration / 1000,
-        event.error === undefined
-          ? storeOperations[event.operation]
-          : {
-              ...storeOperations[event.operation],
-              [ATTRIBUTES.errorType]: errorType(event.error),
-            },
-      )
-    }),
     garner.on('error', function recordStoreError(event: GarnerEvents['error']) {
       storeErrors.add(1, {
         ...base,
@@ -134,6 +127,23 @@ export function recordMetrics(garner: Garner, meter: Meter, base: Attributes): (
       })
     }),
   ]
+
+  if (storeDurations) {
+    unsubscribe.push(
+      garner.on('store', function recordStoreCall(event: GarnerEvents['store']) {
+        // Every hit on a remote store lands here: the successful case reuses its attributes.
+        storeDuration.record(
+          event.duration / 1000,
+          event.error === undefined
+            ? storeOperations[event.operation]
+            : {
+                ...storeOperations[event.operation],
+                [ATTRIBUTES.errorType]: errorType(event.error),
+              },
+        )
+      }),
+    )
+  }
 
   return function stopMetrics(): void {
     meter.removeBatchObservableCallback(observeStats, observed)

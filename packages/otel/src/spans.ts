@@ -54,6 +54,7 @@ export function traceMisses(garner: Garner, tracer: Tracer, base: Attributes): (
     // the loader starts itself (a database query) nest under the miss.
     return currentMiss.run(span, () =>
       context.with(trace.setSpan(context.active(), span), async () => {
+        listenToStoreCalls()
         try {
           return await work()
         } catch (error) {
@@ -61,10 +62,31 @@ export function traceMisses(garner: Garner, tracer: Tracer, base: Attributes): (
           throw error
         } finally {
           span.end()
+          stopListeningToStoreCalls()
         }
       }),
     )
   })
+
+  // Every hit on a remote store is a store call: the store listener is only attached while a
+  // miss is in flight, so that traces cost a hit nothing.
+  let missesInFlight = 0
+  let offStore: (() => void) | undefined
+  function listenToStoreCalls(): void {
+    if (missesInFlight++ === 0) offStore = garner.on('store', storeSpan)
+  }
+  function stopListeningToStoreCalls(): void {
+    if (--missesInFlight === 0) {
+      offStore?.()
+      offStore = undefined
+    }
+  }
+  function storeSpan(event: GarnerEvents['store']): void {
+    const parent = currentMiss.getStore()
+    if (parent === undefined) return // a hit while a miss is in flight
+    const attributes = { ...base, [ATTRIBUTES.storeOperation]: event.operation }
+    child(parent, SPANS.store, event.duration, attributes, event.error)
+  }
 
   const unsubscribe = [
     garner.on('load', function loadSpan(event: GarnerEvents['load']) {
@@ -72,13 +94,6 @@ export function traceMisses(garner: Garner, tracer: Tracer, base: Attributes): (
       if (parent === undefined) return
       const attributes = { ...base, [ATTRIBUTES.key]: event.key }
       child(parent, SPANS.load, event.duration, attributes, event.error)
-    }),
-    garner.on('store', function storeSpan(event: GarnerEvents['store']) {
-      // Hits on a remote store come here too, outside any miss: they return at once.
-      const parent = currentMiss.getStore()
-      if (parent === undefined) return
-      const attributes = { ...base, [ATTRIBUTES.storeOperation]: event.operation }
-      child(parent, SPANS.store, event.duration, attributes, event.error)
     }),
     garner.on('error', function storeErrorEvent(event: GarnerEvents['error']) {
       // A timeout has no store span of its own (the call never came back in time): say it here.
@@ -91,6 +106,7 @@ export function traceMisses(garner: Garner, tracer: Tracer, base: Attributes): (
 
   return function stopTracing(): void {
     untrace()
+    offStore?.()
     for (const off of unsubscribe) off()
   }
 }
