@@ -269,7 +269,7 @@ export class Engine {
       tokens = current ?? fresh
     }
     const { emitter } = this.options
-    const started = performance.now()
+    const started = Date.now()
     emitter.stats.loads++
     let value: unknown
     try {
@@ -278,12 +278,12 @@ export class Engine {
       emitter.stats.loadErrors++
       // Stryker disable next-line ConditionalExpression: emit() does nothing without listeners; the check only skips building the payload
       if (emitter.has('load'))
-        emitter.emit('load', { key: plan.keys.entry, duration: performance.now() - started, error })
+        emitter.emit('load', { key: plan.keys.entry, duration: Date.now() - started, error })
       throw error
     }
     // Stryker disable next-line ConditionalExpression: emit() does nothing without listeners; the check only skips building the payload
     if (emitter.has('load')) {
-      emitter.emit('load', { key: plan.keys.entry, duration: performance.now() - started })
+      emitter.emit('load', { key: plan.keys.entry, duration: Date.now() - started })
     }
     if (value === undefined) return undefined
     const { body, dates } = serializeValue(value)
