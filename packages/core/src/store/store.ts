@@ -2,6 +2,7 @@
 // in-process store, and any Keyv instance (Redis through @keyv/redis, …).
 import type { GarnerError } from '../errors.js'
 import type { ValuePath } from '../protocol/value.js'
+import type { MemoryTierStats } from '../stats.js'
 
 /** What Garner keeps about a cached value besides the value: all a 304 needs. */
 export interface EntryMeta {
@@ -97,6 +98,8 @@ export interface StoreDriver {
   claim?(key: string, ttl: number): Promise<boolean>
   /** Removes a key set by {@link claim}, once the refresh it guarded is over. */
   release?(key: string): Promise<void>
+  /** Size and evictions of the in-process tier, for `garner.stats()`; absent without one. */
+  memoryStats?(): MemoryTierStats
 }
 
 /** True when `value` implements {@link StoreDriver} (a store Garner can use without wrapping). */
