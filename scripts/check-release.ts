@@ -158,6 +158,8 @@ async function main(): Promise<void> {
     devRange('prisma', 'prisma'),
     devRange('testing', 'vitest'),
     devRange('testing', 'fast-check'),
+    devRange('otel', '@opentelemetry/api'),
+    devRange('otel', '@opentelemetry/sdk-metrics'),
     '@types/node@^20.19.0',
   ]
   // Install scripts stay off: Prisma's would download engines, which `prisma generate` does not
@@ -190,6 +192,9 @@ async function main(): Promise<void> {
     )
     check('ESM: @garner/fastify (a listening server, 200, HEAD, then 304)', () =>
       console.log(indent(run('node', ['fastify.mjs'], app))),
+    )
+    check('ESM: @garner/otel (metrics read back through the SDK)', () =>
+      console.log(indent(run('node', ['otel.mjs'], app))),
     )
     check('CommonJS: require() of every package (require(esm), Node 20.19+)', () =>
       console.log(indent(run('node', ['--no-warnings', 'require.cjs'], app))),
@@ -391,6 +396,39 @@ await keyvA.disconnect()
 await keyvB.disconnect()
 console.log('redis: shared entry, invalidation seen by the other instance')
 `,
+    'otel.mjs': `
+import assert from 'node:assert/strict'
+import { createGarner } from '@garner/core'
+import { instrumentGarner, METRICS } from '@garner/otel'
+import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics'
+
+const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE)
+const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 60_000 })
+const meterProvider = new MeterProvider({ readers: [reader] })
+const garner = createGarner()
+const stop = instrumentGarner(garner, { meterProvider, traces: false })
+await garner.fetch('k', async () => 1, { bind: ['User', 1] })
+await garner.fetch('k', async () => 1, { bind: ['User', 1] })
+await garner.invalidate('User', 1)
+await reader.forceFlush()
+const metrics = exporter.getMetrics().flatMap((resource) => resource.scopeMetrics.flatMap((scope) => scope.metrics))
+const value = (name, attribute, expected) =>
+  metrics.find((metric) => metric.descriptor.name === name)
+    .dataPoints.find((point) => attribute === undefined || Object.values(point.attributes).includes(expected)).value
+assert.equal(value(METRICS.hits, 'garner.tier', 'store'), 1)
+assert.equal(value(METRICS.misses, 'garner.miss.reason', 'absent'), 1)
+assert.equal(value(METRICS.invalidations, 'garner.model', 'User'), 1)
+assert.equal(value(METRICS.loaderDuration).count, 1)
+assert.deepEqual(garner.stats().missesByReason, { absent: 1, stale: 0, unavailable: 0 })
+stop()
+await meterProvider.shutdown()
+console.log('otel: hits, misses, invalidations and loader durations through the SDK')
+`,
     'require.cjs': `
 const assert = require('node:assert/strict')
 const core = require('@garner/core')
@@ -398,12 +436,14 @@ const express = require('@garner/express')
 const hono = require('@garner/hono')
 const fastify = require('@garner/fastify')
 const prisma = require('@garner/prisma')
+const otel = require('@garner/otel')
 assert.equal(typeof core.createGarner, 'function')
 assert.equal(typeof express.garnerIdentity, 'function')
 assert.equal(typeof hono.garnerIdentity, 'function')
 assert.equal(typeof fastify.garnerIdentity, 'function')
 assert.equal(typeof prisma.garnerExtension, 'function')
-console.log('require(): ' + process.version + ' loads the ES modules of all five packages')
+assert.equal(typeof otel.instrumentGarner, 'function')
+console.log('require(): ' + process.version + ' loads the ES modules of all six packages')
 `,
     'prisma/schema.prisma': `
 generator client {
@@ -480,6 +520,7 @@ import { describeGarnerConformance } from '@garner/testing'
 import { garnerIdentity as expressIdentity } from '@garner/express'
 import { garnerIdentity as fastifyIdentity } from '@garner/fastify'
 import { type GarnerEnv, garnerIdentity as honoIdentity } from '@garner/hono'
+import { instrumentGarner, type InstrumentGarnerOptions } from '@garner/otel'
 import { garnerExtension, type RawWrites } from '@garner/prisma'
 import express from 'express'
 import Fastify, { type FastifyReply } from 'fastify'
@@ -502,7 +543,9 @@ fastify.get<{ Params: { id: string } }>('/:id', (request): Promise<FastifyReply>
   request.garner.bind(['User', request.params.id]).cacheOr304(async () => ({ ok: true })),
 )
 const raw: RawWrites<'User'> = ['User']
-export { entry, garnerExtension, raw, describeGarnerConformance }
+const otelOptions: InstrumentGarnerOptions = { traces: false }
+const uninstrument: () => void = instrumentGarner(garner, otelOptions)
+export { entry, garnerExtension, raw, describeGarnerConformance, uninstrument }
 `,
     'tsconfig.json': `${JSON.stringify(
       {

@@ -17,6 +17,7 @@ const API_MODULES = [
   '@garner/hono',
   '@garner/prisma',
   '@garner/testing',
+  '@garner/otel',
 ]
 const KIND_TITLES: Record<string, string> = {
   functions: 'Functions',
@@ -83,6 +84,7 @@ const guideSidebar: DefaultTheme.SidebarItem[] = [
       { text: '@garner/hono', link: '/hono' },
       { text: '@garner/prisma', link: '/prisma' },
       { text: '@garner/testing', link: '/testing' },
+      { text: '@garner/otel: observability', link: '/observability' },
       { text: 'API reference', link: '/api/' },
     ],
   },
@@ -137,6 +139,7 @@ export default defineConfig({
           { text: '@garner/hono', link: '/hono' },
           { text: '@garner/prisma', link: '/prisma' },
           { text: '@garner/testing', link: '/testing' },
+          { text: '@garner/otel', link: '/observability' },
         ],
       },
       { text: 'Recipes', link: '/recipes/per-user-and-role-keys', activeMatch: '^/recipes/' },

@@ -14,6 +14,7 @@ import { kvService } from './kv/kv-service.js'
 import type { KvStore } from './kv/kv-store.js'
 import { memoryKv } from './kv/memory-kv.js'
 import { redisKv } from './kv/redis-kv.js'
+import { serveObservability, startObservability } from './observability.js'
 import { type CacheStats, trackStats } from './stats.js'
 
 /** A running demo. */
@@ -50,6 +51,7 @@ export async function startDemo(config: DemoConfig): Promise<Demo> {
     loaderBackoff: config.loaderBackoff ?? LOADER_BACKOFF,
   })
   const stats = trackStats(garner)
+  const observability = startObservability(garner)
   const faults = databaseFaults({ down: config.databaseDown, delayMs: config.databaseDelayMs })
   const database = await openDatabase(config.database, garner, config.databaseLatencyMs, faults)
   const kvStore: KvStore =
@@ -80,6 +82,7 @@ export async function startDemo(config: DemoConfig): Promise<Demo> {
     server.once('error', reject)
   })
   const { port } = server.address() as AddressInfo
+  serveObservability(server, observability)
 
   return {
     url: `http://${config.host}:${port}`,
@@ -94,6 +97,7 @@ export async function startDemo(config: DemoConfig): Promise<Demo> {
         // Idle keep-alive connections would hold close() open.
         ;(server as { closeAllConnections?: () => void }).closeAllConnections?.()
       })
+      await observability.close()
       await kvStore.close()
       await database.close()
       await garner.close()

@@ -1,6 +1,7 @@
 // Garner's events, for metrics and logging: a tiny typed emitter that costs one property read
 // per emit when nobody listens.
 import type { GarnerError } from './errors.js'
+import { StatsCounters } from './stats.js'
 
 /** Why a fetch did not use a cached entry. */
 export type MissReason =
@@ -29,8 +30,11 @@ export interface GarnerEvents {
   hit: { readonly key: string; readonly tier: 'near' | 'store'; readonly stale?: true }
   /** A fetch was not answered from the cache; the loader will run (or join a running one). */
   miss: { readonly key: string; readonly reason: MissReason }
-  /** A loader finished; `duration` in milliseconds. Not emitted for joined loads. */
-  load: { readonly key: string; readonly duration: number }
+  /**
+   * A loader finished; `duration` in milliseconds. `error` is set when it threw (the error then
+   * reaches the caller, unless a stale value answers for it). Not emitted for joined loads.
+   */
+  load: { readonly key: string; readonly duration: number; readonly error?: unknown }
   /**
    * A background refresh (stale-while-revalidate) finished: `ok` false when its loader failed
    * (the `error` event carries the error, with `operation: 'refresh'`). `duration` in ms.
@@ -49,7 +53,26 @@ export interface GarnerEvents {
     readonly operation: 'read' | 'write' | 'invalidate' | 'load' | 'refresh'
     readonly key?: string
   }
+  /**
+   * One call to a remote store finished (the in-process store is not timed); `duration` in
+   * milliseconds, `error` set when it failed. A call abandoned after `storeTimeout` reports when
+   * it settles, if ever; the timeout itself is an `error` event.
+   */
+  store: { readonly operation: StoreOperation; readonly duration: number; readonly error?: unknown }
 }
+
+/**
+ * The calls Garner makes to a store: entry reads, body reads, entry writes (and the refresh
+ * claims of stale-while-revalidate), token writes.
+ */
+export type StoreOperation = 'read' | 'readBody' | 'write' | 'writeTokens'
+
+/**
+ * Runs the work of one miss (waiting for or running the loader, then storing the entry) on
+ * behalf of a tracer, which can run it inside a span: `work` must be called once, and its
+ * promise returned. Installed with `garner.traceMisses`. Hits never reach it.
+ */
+export type MissTracer = <T>(event: GarnerEvents['miss'], work: () => Promise<T>) => Promise<T>
 
 /** A listener for event `E`. */
 export type GarnerListener<E extends keyof GarnerEvents> = (event: GarnerEvents[E]) => void
@@ -58,7 +81,21 @@ type ListenerLists = { [E in keyof GarnerEvents]?: GarnerListener<E>[] }
 
 /** The emitter behind `garner.on`. Listeners must not throw: a throw is logged and ignored. */
 export class Emitter {
-  private readonly lists: ListenerLists = {}
+  // Every event has its slot from the start, so that every emitter has the same shape whoever
+  // listens: the hit path's `has('hit')` then stays one monomorphic property read (adding
+  // listeners to other events measurably slowed hits when the slots appeared on demand).
+  private readonly lists: ListenerLists = {
+    hit: undefined,
+    miss: undefined,
+    load: undefined,
+    invalidate: undefined,
+    error: undefined,
+    store: undefined,
+  }
+  /** The counters behind `garner.stats()`, bumped at each emit site whether or not anyone listens. */
+  readonly stats: StatsCounters = new StatsCounters()
+  /** Wraps each miss's work when `garner.traceMisses` installed a tracer. */
+  tracer: MissTracer | undefined = undefined
 
   /** Adds a listener; returns a function that removes it. */
   on<E extends keyof GarnerEvents>(event: E, listener: GarnerListener<E>): () => void {

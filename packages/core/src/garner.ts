@@ -1,6 +1,6 @@
 // The front door: createGarner(options) and the Garner instance it returns.
 import type { GarnerError } from './errors.js'
-import { Emitter, type GarnerEvents, type GarnerListener } from './events.js'
+import { Emitter, type GarnerEvents, type GarnerListener, type MissTracer } from './events.js'
 import type { ResponseWriter } from './http/http.js'
 import {
   checkContext,
@@ -35,6 +35,7 @@ import {
   LoaderBackoff,
   type LoaderBackoffOptions,
 } from './protocol/loader-backoff.js'
+import type { GarnerStats } from './stats.js'
 import { isKeyvLike, type KeyvLike, KeyvStoreDriver } from './store/keyv-store.js'
 import { type MemoryStore, memoryStore } from './store/memory-store.js'
 import {
@@ -46,6 +47,7 @@ import {
 import { clusterOf, RedisClusterStoreDriver } from './store/redis-cluster-store.js'
 import { type Durability, isStoreDriver, type StoreDriver } from './store/store.js'
 import { StoreGuard } from './store/store-guard.js'
+import { timedStore } from './store/timed-store.js'
 
 /**
  * Options of {@link createGarner}. Every one has a default. The freshness policies
@@ -141,6 +143,7 @@ export class Garner {
   private readonly runtime: IdentityRuntime
   private readonly driver: StoreDriver
   private readonly near: NearCacheDriver | undefined
+  private tracers: readonly MissTracer[] = []
 
   /** @internal Use {@link createGarner}. */
   constructor(options: GarnerOptions = {}) {
@@ -166,7 +169,8 @@ export class Garner {
     const strategies = checkStrategies(options.keyStrategies ?? DEFAULT_KEY_STRATEGIES)
     this.engine = new Engine({
       namespace: this.namespace,
-      driver,
+      // Remote stores are timed for the `store` event; the in-process one answers in nanoseconds.
+      driver: driver.remote ? timedStore(driver, this.emitter) : driver,
       guard: driver.remote
         ? new StoreGuard({ timeout: storeTimeout, passthrough: driver.guardsItself === true })
         : undefined,
@@ -275,8 +279,33 @@ export class Garner {
   }
 
   /**
-   * Listens to an event (`hit`, `miss`, `load`, `refresh`, `invalidate`, `error`); returns the
-   * unsubscribe function.
+   * Counts since this instance was created: hits by tier, misses by reason, loads, load errors,
+   * stale answers, invalidations, store errors, and the in-process tier's size. The counters are
+   * kept whether or not anyone listens to events; calling this only copies them.
+   */
+  stats(): GarnerStats {
+    return this.emitter.stats.snapshot(this.driver.memoryStats?.())
+  }
+
+  /**
+   * Runs the work of every miss through `tracer`, so that it can run inside a span (this is what
+   * `@garner/otel` uses); hits never reach it. Several tracers nest, the first installed
+   * outermost. Returns the function that removes it.
+   */
+  traceMisses(tracer: MissTracer): () => void {
+    if (typeof tracer !== 'function')
+      throw new TypeError('Garner: traceMisses() needs a function (event, work) => work().')
+    this.tracers = [...this.tracers, tracer]
+    this.emitter.tracer = composeTracers(this.tracers)
+    return () => {
+      this.tracers = this.tracers.filter((candidate) => candidate !== tracer)
+      this.emitter.tracer = composeTracers(this.tracers)
+    }
+  }
+
+  /**
+   * Listens to an event (`hit`, `miss`, `load`, `refresh`, `invalidate`, `error`, `store`);
+   * returns the unsubscribe function.
    */
   on<E extends keyof GarnerEvents>(event: E, listener: GarnerListener<E>): () => void {
     return this.emitter.on(event, listener)
@@ -371,6 +400,19 @@ function checkInvalidation(
     )
   }
   return { replicas, timeout }
+}
+
+function composeTracers(tracers: readonly MissTracer[]): MissTracer | undefined {
+  if (tracers.length === 0) return undefined
+  return tracers.reduceRight<MissTracer>(
+    (inner, outer) =>
+      function traced(event, work) {
+        return outer(event, () => inner(event, work))
+      },
+    function untraced(_event, work) {
+      return work()
+    },
+  )
 }
 
 function checkNamespace(namespace: string): string {

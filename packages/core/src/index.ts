@@ -5,7 +5,14 @@
  */
 
 export { GarnerError, type GarnerErrorCode, isGarnerError } from './errors.js'
-export type { GarnerEvents, GarnerListener, InvalidatedId, MissReason } from './events.js'
+export type {
+  GarnerEvents,
+  GarnerListener,
+  InvalidatedId,
+  MissReason,
+  MissTracer,
+  StoreOperation,
+} from './events.js'
 export {
   createGarner,
   DEFAULT_INVALIDATION_TIMEOUT,
@@ -72,6 +79,7 @@ export {
   DEFAULT_LOADER_BACKOFF_MIN,
   type LoaderBackoffOptions,
 } from './protocol/loader-backoff.js'
+export type { GarnerStats, MemoryTierStats } from './stats.js'
 export type { KeyvLike } from './store/keyv-store.js'
 export {
   DEFAULT_MAX_BYTES,

@@ -10,6 +10,7 @@ import { GarnerError, isGarnerError } from '../errors.js'
 import type { Emitter, MissReason } from '../events.js'
 import { BoundedCache } from '../keys/bounded-cache.js'
 import { utf8Length } from '../keys/utf8.js'
+import type { StatsCounters } from '../stats.js'
 import type {
   Durability,
   EntryKeys,
@@ -137,6 +138,8 @@ export class Engine {
     // One clock read, and none for an entry without a ttl.
     const now = meta.freshUntil === Number.POSITIVE_INFINITY ? 0 : this.clock()
     if (matches && (now === 0 || meta.freshUntil > now)) {
+      countHit(emitter.stats, read!.tier)
+      // Stryker disable next-line ConditionalExpression: emit() does nothing without listeners; the check only skips building the payload
       if (emitter.has('hit'))
         emitter.emit('hit', { key: plan.keys.entry, tier: read!.tier ?? 'store' })
       return {
@@ -171,6 +174,8 @@ export class Engine {
       if (meta !== undefined && (!withBody || body !== undefined)) {
         const now = meta.freshUntil === Number.POSITIVE_INFINITY ? 0 : this.clock()
         if (matches && (now === 0 || meta.freshUntil > now)) {
+          countHit(this.options.emitter.stats, read.tier)
+          // Stryker disable next-line ConditionalExpression: emit() does nothing without listeners; the check only skips building the payload
           if (this.options.emitter.has('hit'))
             this.options.emitter.emit('hit', { key: plan.keys.entry, tier: read.tier ?? 'store' })
           const { value, hasValue } = read
@@ -190,10 +195,16 @@ export class Engine {
       }
       reason = meta !== undefined && !matches ? 'stale' : 'absent'
     }
+    const { emitter } = this.options
+    countMiss(emitter.stats, reason)
     // Stryker disable next-line ConditionalExpression: emit() does nothing without listeners; the check only skips building the payload
-    if (this.options.emitter.has('miss'))
-      this.options.emitter.emit('miss', { key: plan.keys.entry, reason })
-    const work = this.loadOnce(plan, loader, snapshot)
+    if (emitter.has('miss')) emitter.emit('miss', { key: plan.keys.entry, reason })
+    const work =
+      emitter.tracer === undefined
+        ? this.loadOnce(plan, loader, snapshot)
+        : emitter.tracer({ key: plan.keys.entry, reason }, () =>
+            this.loadOnce(plan, loader, snapshot),
+          )
     if (fallback === undefined && plan.freshness.loaderTimeout === undefined) return work
     return this.awaitLoad(plan, work, fallback)
   }
@@ -240,6 +251,7 @@ export class Engine {
     }
     if (tokenKeys.size === 0) return
     await this.renew([...tokenKeys])
+    emitter.stats.invalidations += targets.length
     // Stryker disable next-line ConditionalExpression: emit() does nothing without listeners; the check only skips building the payload
     if (!emitter.has('invalidate')) return
     for (const { model, id } of targets) {
@@ -306,6 +318,9 @@ export class Engine {
   ): Resolved {
     if (refreshWith !== undefined) this.revalidate(plan, refreshWith, read, now)
     const { emitter } = this.options
+    countHit(emitter.stats, read.tier)
+    emitter.stats.staleServed++
+    // Stryker disable next-line ConditionalExpression: emit() does nothing without listeners; the check only skips building the payload
     if (emitter.has('hit'))
       emitter.emit('hit', { key: plan.keys.entry, tier: read.tier ?? 'store', stale: true })
     const { meta, body, value, hasValue } = read
@@ -463,19 +478,26 @@ export class Engine {
       cacheable = current !== undefined
       tokens = current ?? fresh
     }
+    const { emitter } = this.options
     const started = Date.now()
     const { backoff } = this.options
+    emitter.stats.loads++
     let value: unknown
     try {
       value = await loader()
     } catch (error) {
+      emitter.stats.loadErrors++
       // Every failure counts toward the backoff, however many callers wait on this load.
       if (servesStale(plan.freshness)) backoff.failed(plan.keys.entry, this.clock())
+      // Stryker disable next-line ConditionalExpression: emit() does nothing without listeners; the check only skips building the payload
+      if (emitter.has('load'))
+        emitter.emit('load', { key: plan.keys.entry, duration: Date.now() - started, error })
       throw error
     }
     backoff.succeeded(plan.keys.entry)
-    if (this.options.emitter.has('load')) {
-      this.options.emitter.emit('load', { key: plan.keys.entry, duration: Date.now() - started })
+    // Stryker disable next-line ConditionalExpression: emit() does nothing without listeners; the check only skips building the payload
+    if (emitter.has('load')) {
+      emitter.emit('load', { key: plan.keys.entry, duration: Date.now() - started })
     }
     if (value === undefined) return undefined
     const { body, dates } = serializeValue(value)
@@ -583,6 +605,7 @@ export class Engine {
   private report(operation: Operation, error: unknown, key: string): void {
     const { emitter } = this.options
     if (error === UNAVAILABLE) return
+    emitter.stats.storeErrors++
     // Stryker disable next-line ConditionalExpression: emit() does nothing without listeners; the check only skips building the payload
     if (!emitter.has('error')) return
     emitter.emit('error', { error: asStoreError(error), operation, key })
@@ -612,6 +635,17 @@ function sameTokens(stored: readonly string[], current: readonly (string | undef
     if (stored[index] !== current[index]) return false
   }
   return true
+}
+
+function countHit(stats: StatsCounters, tier: 'near' | 'store' | undefined): void {
+  if (tier === 'near') stats.hitsNear++
+  else stats.hitsStore++
+}
+
+function countMiss(stats: StatsCounters, reason: MissReason): void {
+  if (reason === 'absent') stats.missesAbsent++
+  else if (reason === 'stale') stats.missesStale++
+  else stats.missesUnavailable++
 }
 
 function absentSnapshot(plan: Plan): Snapshot {

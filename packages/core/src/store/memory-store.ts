@@ -2,6 +2,7 @@
 // application cannot grow without limit. It keeps values decoded, so a hit costs a few Map reads
 // and no parsing. Eviction is CLOCK (second chance): a read marks a slot as recently used, and
 // the eviction hand passes over marked slots once instead of moving them on every read.
+import type { MemoryTierStats } from '../stats.js'
 import type { EntryKeys, EntryRecord, StoreDriver, StoreRead, TokenWrite } from './store.js'
 
 /** Bounds of the in-process store. */
@@ -37,6 +38,7 @@ export class MemoryStore implements StoreDriver {
   private readonly slots = new Map<string, Slot>()
   private hand: MapIterator<[string, Slot]> = this.slots.entries()
   private bytesUsed = 0
+  private evictions = 0
 
   /**
    * @param tier What reads report as the answering tier: the in-process store is the store
@@ -58,6 +60,16 @@ export class MemoryStore implements StoreDriver {
   /** Estimated bytes currently held. */
   get bytes(): number {
     return this.bytesUsed
+  }
+
+  /** Size and evictions, for `garner.stats()`. */
+  memoryStats(): MemoryTierStats {
+    return {
+      tier: this.tier,
+      entries: this.slots.size,
+      bytes: this.bytesUsed,
+      evictions: this.evictions,
+    }
   }
 
   /** Drops everything. */
@@ -170,7 +182,10 @@ export class MemoryStore implements StoreDriver {
       // A marked slot gets a second chance: the hand clears its mark and moves on. (A single slot
       // never needs evicting, as it fits both bounds, so the walk always ends.)
       if (slot.used) slot.used = false
-      else this.remove(key, slot)
+      else {
+        this.remove(key, slot)
+        this.evictions++
+      }
     }
   }
 }

@@ -13,6 +13,7 @@
 //   (the connection delivers in order: every message sent before the answer has been applied).
 import { GarnerError } from '../errors.js'
 import { deepFreeze, deserializeValue } from '../protocol/value.js'
+import type { MemoryTierStats } from '../stats.js'
 import { decodeRead, type KeyvLike, KeyvStoreDriver } from './keyv-store.js'
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, MemoryStore } from './memory-store.js'
 import type {
@@ -130,6 +131,11 @@ export class NearCacheDriver implements StoreDriver, NearCacheStatus {
 
   get resets(): number {
     return this.resetCount
+  }
+
+  /** The near tier's size and evictions, for `garner.stats()`. */
+  memoryStats(): MemoryTierStats {
+    return this.local.memoryStats()
   }
 
   sync(): Promise<boolean> {

@@ -2,6 +2,7 @@
 // in-process store, and any Keyv instance (Redis through @keyv/redis, …).
 import type { GarnerError } from '../errors.js'
 import type { ValuePath } from '../protocol/value.js'
+import type { MemoryTierStats } from '../stats.js'
 
 /** What Garner keeps about a cached value besides the value: all a 304 needs. */
 export interface EntryMeta {
@@ -133,6 +134,8 @@ export interface StoreDriver {
    * `invalidation.replicas` needs.
    */
   readonly confirmsReplication?: boolean
+  /** Size and evictions of the in-process tier, for `garner.stats()`; absent without one. */
+  memoryStats?(): MemoryTierStats
 }
 
 /** True when `value` implements {@link StoreDriver} (a store Garner can use without wrapping). */
