@@ -14,6 +14,10 @@ export type GarnerErrorCode =
   | 'GARNER_STORE_ERROR'
   /** The store held an entry Garner cannot read (garbage, wrong shape, another format). */
   | 'GARNER_CORRUPT_ENTRY'
+  /** A purger (a shared cache's purge API) failed; the purge is retried with backoff, then given up. */
+  | 'GARNER_PURGE_FAILED'
+  /** `invalidate()` returned before the shared caches confirmed its purge (it carries on). */
+  | 'GARNER_PURGE_TIMEOUT'
 
 /**
  * An error raised or reported by Garner. `code` is stable and safe to branch on; `message` says

@@ -33,11 +33,12 @@ export interface GarnerEvents {
   invalidate: { readonly model: string; readonly id?: InvalidatedId }
   /**
    * Something went wrong that Garner handled by itself: the store failed or timed out (the fetch
-   * used its loader), or an entry could not be read (treated as a miss).
+   * used its loader), an entry could not be read (treated as a miss), or a shared cache could not
+   * be purged (`operation: 'purge'`, `key`: the first surrogate key of the batch).
    */
   error: {
     readonly error: GarnerError
-    readonly operation: 'read' | 'write' | 'invalidate'
+    readonly operation: 'read' | 'write' | 'invalidate' | 'purge'
     readonly key?: string
   }
 }

@@ -3,6 +3,7 @@
 // when the client's copy is current. Adapters only copy the result onto their response.
 
 import type { RequestInfo } from '../keys/strategies/key-strategy.js'
+import type { NormalBinding } from '../protocol/binding.js'
 import type { Engine, Loader, Plan, Resolved } from '../protocol/engine.js'
 import type { EntryMeta } from '../store/store.js'
 import {
@@ -11,12 +12,17 @@ import {
   hasPreconditions,
   isNotModified,
 } from './conditional.js'
+import type { SurrogateKeyHeader } from './purger.js'
+import { surrogateKeyHeaderValue } from './surrogate-keys.js'
 
 /** The response an adapter sends: status, headers, and the JSON body (none for 304 and HEAD). */
 export interface HttpResult {
   /** 200 with the body, or 304 Not Modified without it. */
   readonly status: 200 | 304
-  /** `ETag`, `Last-Modified`, `Cache-Control`, `Vary` and `Content-Type` (on 304s too). */
+  /**
+   * `ETag`, `Last-Modified`, `Cache-Control`, `Content-Type` and (on private routes) `Vary`, on
+   * 304s too; on public routes with purgers, the surrogate-key header of each purger.
+   */
   readonly headers: Readonly<Record<string, string>>
   /** The JSON body: on a hit, the stored text as is. `undefined` for 304 and HEAD. */
   readonly body: string | undefined
@@ -36,10 +42,31 @@ export interface ResponseWriter<R> {
 
 /** Per-route response options. */
 export interface RespondOptions {
-  /** `Cache-Control` of cached responses. Default {@link DEFAULT_CACHE_CONTROL} (or `public, …` on public routes). */
+  /**
+   * `Cache-Control` of cached responses. Default {@link DEFAULT_CACHE_CONTROL}, or on public
+   * routes `public, max-age=0, must-revalidate` with `s-maxage` (see {@link cacheControlFor}).
+   */
   readonly cacheControl?: string
-  /** `Vary` of cached responses. Default {@link DEFAULT_VARY}. */
+  /**
+   * `Vary` of cached responses. Default {@link DEFAULT_VARY} on private routes, none on public
+   * ones (their body is the same for every caller, so a shared cache keeps one copy).
+   */
   readonly vary?: string
+  /**
+   * How long shared caches (a CDN, Varnish) may keep this public response, in milliseconds
+   * (`s-maxage`, whole seconds). Default: `sharedMaxAge` of `createGarner`.
+   */
+  readonly sharedMaxAge?: number
+}
+
+/** What `respond` knows about the identity and the Garner instance besides the route options. */
+export interface RespondContext {
+  readonly isPublic: boolean
+  readonly bindings: readonly NormalBinding[]
+  /** The surrogate-key header of each purger (deduplicated by name). */
+  readonly surrogateHeaders: readonly SurrogateKeyHeader[]
+  /** Default `s-maxage` of public responses, in milliseconds; `undefined` for none. */
+  readonly sharedMaxAge: number | undefined
 }
 
 /**
@@ -47,7 +74,10 @@ export interface RespondOptions {
  * usually get a 304 (the convention of Garner's `Cache::Bust`).
  */
 export const DEFAULT_CACHE_CONTROL = 'private, max-age=0, must-revalidate'
-/** The same for routes declared public: shared caches may keep them too. */
+/**
+ * The same for routes declared public: clients revalidate on every use, and shared caches may
+ * keep them for `s-maxage` when one applies (see {@link cacheControlFor}).
+ */
 export const DEFAULT_PUBLIC_CACHE_CONTROL = 'public, max-age=0, must-revalidate'
 /** Responses vary by the credential headers (a per-user or per-role representation). */
 export const DEFAULT_VARY = 'Authorization, Cookie'
@@ -66,13 +96,60 @@ export const CACHE_BUST_HEADERS: Readonly<Record<string, string>> = Object.freez
 /** Methods whose responses are cached; any other method runs the loader and is never cached. */
 export const CACHEABLE_METHODS: readonly string[] = Object.freeze(['GET', 'HEAD'])
 
+/**
+ * The default `Cache-Control` of a cached response. Private responses are revalidated on every
+ * use and never kept by a shared cache. Public ones too for clients; a shared cache may keep them
+ * for `sharedMaxAge` seconds (`s-maxage`), which purges on invalidation keep exact. Shared caches
+ * such as Varnish never keep an object whose lifetime is 0, so without `s-maxage` they keep
+ * nothing.
+ */
+export function cacheControlFor(isPublic: boolean, sharedMaxAge: number | undefined): string {
+  if (!isPublic) return DEFAULT_CACHE_CONTROL
+  return sharedMaxAge === undefined || sharedMaxAge <= 0
+    ? DEFAULT_PUBLIC_CACHE_CONTROL
+    : `${DEFAULT_PUBLIC_CACHE_CONTROL}, s-maxage=${sharedMaxAge}`
+}
+
+/**
+ * The headers every answer of a cached route shares (200, 304, HEAD): `Cache-Control`, `Vary` on
+ * private routes, and the surrogate keys of public ones. A public response whose keys no header
+ * can carry gets no `s-maxage`, so that no shared cache keeps what it could not purge.
+ */
+export function sharedHeaders(
+  plan: Plan,
+  options: RespondOptions,
+  context: RespondContext,
+): Record<string, string> {
+  const headers: Record<string, string> = {}
+  if (!context.isPublic) {
+    headers['Cache-Control'] = options.cacheControl ?? DEFAULT_CACHE_CONTROL
+    headers.Vary = options.vary ?? DEFAULT_VARY
+    return headers
+  }
+  let sharedMaxAge = options.sharedMaxAge ?? context.sharedMaxAge
+  // Garner reloads after the entry's TTL: a shared cache must not keep it longer.
+  if (sharedMaxAge !== undefined && plan.ttl !== undefined)
+    sharedMaxAge = Math.min(sharedMaxAge, plan.ttl)
+  for (const header of context.surrogateHeaders) {
+    const value = surrogateKeyHeaderValue(context.bindings, header)
+    if (value !== undefined) headers[header.name] = value
+    else if (context.bindings.length > 0) sharedMaxAge = undefined
+  }
+  headers['Cache-Control'] =
+    options.cacheControl ??
+    cacheControlFor(true, sharedMaxAge === undefined ? undefined : Math.ceil(sharedMaxAge / 1000))
+  if (options.vary !== undefined) headers.Vary = options.vary
+  return headers
+}
+
 /** Answers `request` for `plan`; `undefined` when the loader returned `undefined` (not found). */
 export async function respond(
   engine: Engine,
   plan: Plan,
   request: RequestInfo,
   loader: Loader<unknown>,
-  options: RespondOptions & { readonly isPublic: boolean },
+  options: RespondOptions,
+  context: RespondContext,
 ): Promise<HttpResult | undefined> {
   const method = request.method.toUpperCase()
   if (!CACHEABLE_METHODS.includes(method)) {
@@ -94,19 +171,16 @@ export async function respond(
   let resolved: Resolved | undefined = await engine.resolve(plan, loader, wantBody)
   if (resolved === undefined) return undefined
   const now = Date.now()
-  const cacheControl =
-    options.cacheControl ??
-    (options.isPublic ? DEFAULT_PUBLIC_CACHE_CONTROL : DEFAULT_CACHE_CONTROL)
-  const vary = options.vary ?? DEFAULT_VARY
+  const shared = sharedHeaders(plan, options, context)
   if (isNotModified(conditions, resolved.meta, now)) {
     return {
       status: 304,
-      headers: validatorHeaders(resolved.meta, now, cacheControl, vary),
+      headers: validatorHeaders(resolved.meta, now, shared),
       body: undefined,
     }
   }
   if (method === 'HEAD') {
-    const headers = validatorHeaders(resolved.meta, now, cacheControl, vary)
+    const headers = validatorHeaders(resolved.meta, now, shared)
     headers['Content-Length'] = String(resolved.meta.size)
     return { status: 200, headers, body: undefined }
   }
@@ -115,7 +189,7 @@ export async function respond(
   if (resolved === undefined) return undefined
   return {
     status: 200,
-    headers: validatorHeaders(resolved.meta, now, cacheControl, vary),
+    headers: validatorHeaders(resolved.meta, now, shared),
     body: resolved.body,
   }
 }
@@ -123,13 +197,11 @@ export async function respond(
 function validatorHeaders(
   meta: EntryMeta,
   now: number,
-  cacheControl: string,
-  vary: string,
+  shared: Readonly<Record<string, string>>,
 ): Record<string, string> {
   const headers: Record<string, string> = {
     ETag: meta.etag,
-    'Cache-Control': cacheControl,
-    Vary: vary,
+    ...shared,
     // On a 304 too: some servers (@hono/node-server) stamp text/plain on a response without a
     // Content-Type, and a cache updating its stored copy from the 304 could take that over.
     'Content-Type': JSON_CONTENT_TYPE,
