@@ -30,7 +30,9 @@ function encodePart(text: string): string {
   for (const byte of Buffer.from(text, 'utf8')) {
     const char = String.fromCharCode(byte)
     out +=
-      byte < 0x80 && PLAIN.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`
+      byte < 0x80 && PLAIN.test(char)
+        ? char
+        : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`
   }
   return out
 }
