@@ -29,6 +29,11 @@ export interface DemoConfig {
   readonly cacheMaxEntries?: number
   /** Garner's near cache in front of Redis (with REDIS_URL; NEAR_CACHE=0 turns it off). Default on. */
   readonly nearCache?: boolean
+  /**
+   * Varnish in front of the demo (`pnpm demo:edge`): every invalidation purges it by surrogate
+   * key, and public responses carry `xkey` and `s-maxage`.
+   */
+  readonly varnishUrl?: string | undefined
 }
 
 /** Default database file, relative to the directory the demo is started from. */
@@ -52,6 +57,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
     database,
     kvTtlSeconds: integer(env.KV_TTL, 300, 'KV_TTL', 1, 365 * 24 * 3600),
     databaseLatencyMs: integer(env.DEMO_DB_LATENCY_MS, 0, 'DEMO_DB_LATENCY_MS', 0, 10_000),
+    varnishUrl: env.VARNISH_URL === '' ? undefined : env.VARNISH_URL,
     cacheMaxEntries: integer(
       env.CACHE_MAX_ENTRIES,
       DEFAULT_MAX_ENTRIES,

@@ -1,6 +1,7 @@
 // Starts the demo: the cache (in process, or Redis with REDIS_URL), the database, the key-value
 // store, and the app of the chosen framework (src/apps/) on an HTTP server.
 import type { AddressInfo } from 'node:net'
+import { varnishPurger } from '@garner/cdn'
 import { createGarner, type Garner, type MemoryStore, memoryStore } from '@garner/core'
 import { createKeyv } from '@keyv/redis'
 import { APPS } from './apps/index.js'
@@ -34,6 +35,7 @@ export async function startDemo(config: DemoConfig): Promise<Demo> {
   const garner = createGarner({
     store: keyv ?? memory,
     nearCache: keyv !== undefined && config.nearCache !== false,
+    purgers: config.varnishUrl === undefined ? [] : [varnishPurger({ url: config.varnishUrl })],
   })
   const stats = trackStats(garner)
   const database = await openDatabase(config.database, garner, config.databaseLatencyMs)

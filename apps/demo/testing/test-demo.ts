@@ -29,6 +29,8 @@ export interface TestDemoOptions {
   readonly cacheMaxEntries?: number
   /** Default SQLite. */
   readonly database?: DatabaseTarget['kind']
+  /** Varnish in front of the demo, which its Garner purges (the edge suite). */
+  readonly varnishUrl?: string
 }
 
 export async function startTestDemo(
@@ -58,6 +60,7 @@ export async function startTestDemo(
     kvTtlSeconds: 300,
     databaseLatencyMs: options.databaseLatencyMs ?? 0,
     cacheMaxEntries: options.cacheMaxEntries,
+    varnishUrl: options.varnishUrl,
   }).catch(async (error: unknown) => {
     await stopServers()
     throw error
