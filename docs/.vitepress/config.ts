@@ -17,6 +17,7 @@ const API_MODULES = [
   '@garner/hono',
   '@garner/prisma',
   '@garner/testing',
+  '@garner/cdn',
 ]
 const KIND_TITLES: Record<string, string> = {
   functions: 'Functions',
@@ -82,6 +83,7 @@ const guideSidebar: DefaultTheme.SidebarItem[] = [
       { text: '@garner/hono', link: '/hono' },
       { text: '@garner/prisma', link: '/prisma' },
       { text: '@garner/testing', link: '/testing' },
+      { text: '@garner/cdn', link: '/cdn' },
       { text: 'API reference', link: '/api/' },
     ],
   },
@@ -98,6 +100,7 @@ const guideSidebar: DefaultTheme.SidebarItem[] = [
   {
     text: 'Operations',
     items: [
+      { text: 'Behind a CDN', link: '/behind-a-cdn' },
       { text: 'Architecture', link: '/architecture' },
       { text: 'Security', link: '/security' },
       { text: 'Benchmarks', link: '/benchmarks' },
@@ -135,6 +138,7 @@ export default defineConfig({
           { text: '@garner/hono', link: '/hono' },
           { text: '@garner/prisma', link: '/prisma' },
           { text: '@garner/testing', link: '/testing' },
+          { text: '@garner/cdn', link: '/cdn' },
         ],
       },
       { text: 'Recipes', link: '/recipes/per-user-and-role-keys', activeMatch: '^/recipes/' },
