@@ -40,8 +40,8 @@ export {
   type ResponseWriter,
 } from './http/http.js'
 export type { Purger, SurrogateKeyHeader } from './http/purger.js'
-export { MAX_SURROGATE_KEY_LENGTH, purgeKeys, surrogateKeys } from './http/surrogate-keys.js'
 export { type RequestTarget, splitRequestTarget } from './http/request-target.js'
+export { MAX_SURROGATE_KEY_LENGTH, purgeKeys, surrogateKeys } from './http/surrogate-keys.js'
 export type { Entry, EntryResult, Identity, IdentityOptions } from './identity.js'
 export { encodeKey, type KeyPart, MAX_PLAIN_KEY_LENGTH } from './keys/key.js'
 export {
