@@ -3,7 +3,7 @@
 // whether the origin was asked), and varnishd with the demo's VCL.
 import { createServer, request as httpRequest, type Server } from 'node:http'
 import { fileURLToPath } from 'node:url'
-import { freePort, startVarnish, type VarnishServer } from '@garner/fixtures'
+import { startVarnish, type VarnishServer } from '@garner/fixtures'
 import type { Framework } from '../src/config.js'
 import { startTestDemo, type TestDemo } from './test-demo.js'
 
@@ -23,16 +23,17 @@ export interface EdgeDemo {
 export const DEMO_VCL: string = fileURLToPath(new URL('../varnish/default.vcl', import.meta.url))
 
 export async function startEdgeDemo(framework: Framework = 'hono'): Promise<EdgeDemo> {
-  // Varnish's port first: the demo's purger needs it, and Varnish needs the demo's.
-  const varnishPort = await freePort()
-  const demo = await startTestDemo(framework, 'memory', {
-    varnishUrl: `http://127.0.0.1:${varnishPort}`,
-  })
+  // Varnish first (its backend is the counting pass-through, which learns the demo's address
+  // later), so that the purges of the demo's first writes (the seed) reach a running Varnish.
   const counts = new Map<string, number>()
-  const origin = new URL(demo.url)
+  let origin: URL | undefined
   const proxy: Server = createServer((req, res) => {
     const key = `${req.method} ${req.url}`
     counts.set(key, (counts.get(key) ?? 0) + 1)
+    if (origin === undefined) {
+      res.writeHead(503).end()
+      return
+    }
     const forward = httpRequest(
       {
         host: origin.hostname,
@@ -50,15 +51,28 @@ export async function startEdgeDemo(framework: Framework = 'hono'): Promise<Edge
     req.pipe(forward)
   })
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
+  const closeProxy = () =>
+    new Promise<void>((resolve) => {
+      proxy.closeAllConnections()
+      proxy.close(() => resolve())
+    })
   const proxyPort = (proxy.address() as { port: number }).port
   let varnish: VarnishServer
   try {
-    varnish = await startVarnish({ vcl: DEMO_VCL, backend: { port: proxyPort }, port: varnishPort })
+    varnish = await startVarnish({ vcl: DEMO_VCL, backend: { port: proxyPort } })
   } catch (error) {
-    proxy.close()
-    await demo.close()
+    await closeProxy()
     throw error
   }
+  let demo: TestDemo
+  try {
+    demo = await startTestDemo(framework, 'memory', { varnishUrl: varnish.url })
+  } catch (error) {
+    await varnish.stop()
+    await closeProxy()
+    throw error
+  }
+  origin = new URL(demo.url)
   return {
     url: varnish.url,
     originUrl: demo.url,
@@ -67,10 +81,7 @@ export async function startEdgeDemo(framework: Framework = 'hono'): Promise<Edge
     originRequests: (key) => counts.get(key) ?? 0,
     async close() {
       await varnish.stop()
-      await new Promise<void>((resolve) => {
-        proxy.closeAllConnections()
-        proxy.close(() => resolve())
-      })
+      await closeProxy()
       await demo.close()
     },
   }
