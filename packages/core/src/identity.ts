@@ -293,8 +293,8 @@ function pipelineKeys(
     if (typeof key.credentials === 'string') variant = `credentials:${key.credentials}`
   }
   const keys = entryKeys(runtime.namespace, keySuffix(encodeKey(key, '')))
-  if (runtime.identifiesCaller && request !== undefined && !state.isPublic && !state.caller)
-    variant = `key:${keys.entry}`
+  const byStrategy = runtime.identifiesCaller && request !== undefined && !state.isPublic
+  if (byStrategy && state.caller === undefined) variant = `key:${keys.entry}`
   return { keys, variant }
 }
 
