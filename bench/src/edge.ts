@@ -81,7 +81,7 @@ try {
   const section = `${EDGE_BEGIN}
 ## Behind Varnish
 
-Written by \`pnpm bench:edge\` on ${when} UTC (whole run: ${((Date.now() - started) / 1000).toFixed(0)} s): the demo (Hono, in-process store) behind Varnish 7.1 with the demo's VCL, on loopback, on the same machine (load average at start: ${loadAtStart.toFixed(2)} on 2 cores, shared with other work: the absolute figures are low, the ratio is the result). autocannon runs in its own process with ${CONNECTIONS} connections for ${SECONDS} s per arm, ${ROUNDS} alternating rounds; figures are medians.
+Written by \`pnpm bench:edge\` on ${when} UTC (whole run: ${((Date.now() - started) / 1000).toFixed(0)} s): the demo (Hono, in-process store) behind Varnish 7.1 with the demo's VCL, on loopback, on the same machine (load average at start: ${loadAtStart.toFixed(2)} on 2 cores, shared with other work: the absolute figures are low, and under such contention Varnish's many threads get a larger share of the CPU than the demo's one, which inflates the ratio; on an idle machine expect a smaller one). autocannon runs in its own process with ${CONNECTIONS} connections for ${SECONDS} s per arm, ${ROUNDS} alternating rounds; figures are medians.
 
 | \`GET ${ROUTE}\` (public, bound to \`['User', 1]\` and \`'Post'\`) | requests/s |
 | :-- | --: |
