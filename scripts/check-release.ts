@@ -190,6 +190,7 @@ async function main(): Promise<void> {
     )
     check('ESM: @garner/fastify (a listening server, 200, HEAD, then 304)', () =>
       console.log(indent(run('node', ['fastify.mjs'], app))),
+    )
     check('ESM: @garner/cdn (a purge on invalidate, surrogate keys on a public response)', () =>
       console.log(indent(run('node', ['cdn.mjs'], app))),
     )
@@ -443,7 +444,7 @@ assert.equal(typeof express.garnerIdentity, 'function')
 assert.equal(typeof hono.garnerIdentity, 'function')
 assert.equal(typeof fastify.garnerIdentity, 'function')
 assert.equal(typeof prisma.garnerExtension, 'function')
-console.log('require(): ' + process.version + ' loads the ES modules of all five packages')
+console.log('require(): ' + process.version + ' loads the ES modules of every package')
 `,
     'prisma/schema.prisma': `
 generator client {

@@ -39,7 +39,7 @@ export class PurgeQueue {
   purge(keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return Promise.resolve()
     const all = Promise.all(this.lanes.map((lane) => lane.enqueue(keys)))
-    let timer: NodeJS.Timeout | undefined
+    let timer: ReturnType<typeof setTimeout> | undefined
     const timedOut = new Promise<'timeout'>((resolve) => {
       // Not unref'd: a script's last `await invalidate()` waits for its purge (bounded).
       timer = setTimeout(() => resolve('timeout'), this.options.timeout)
@@ -118,7 +118,7 @@ class Lane {
 
   /** One call to the purger; the error when it failed or hung. */
   private async attempt(keys: readonly string[]): Promise<unknown> {
-    let timer: NodeJS.Timeout | undefined
+    let timer: ReturnType<typeof setTimeout> | undefined
     try {
       await Promise.race([
         this.purger.purge(keys),

@@ -2,7 +2,6 @@
 // ['User', 42] is tagged `User:42` and `User:*`, one bound to 'User' is tagged `User`, so purging
 // `User:42` and `User` (an instance write) or `User` and `User:*` (a model-wide write) reaches
 // exactly what the cache itself makes stale.
-import { Buffer } from 'node:buffer'
 import { sha256Hex128 } from '../keys/hash.js'
 import {
   type BindingId,
@@ -24,10 +23,12 @@ export const MAX_SURROGATE_KEY_LENGTH = 128
 // spaces or commas, and `:` and `*` only ever appear as Garner's own structure.
 const PLAIN = /^[A-Za-z0-9._~-]*$/
 
+const UTF8 = new TextEncoder()
+
 function encodePart(text: string): string {
   if (PLAIN.test(text)) return text
   let out = ''
-  for (const byte of Buffer.from(text, 'utf8')) {
+  for (const byte of UTF8.encode(text)) {
     const char = String.fromCharCode(byte)
     out +=
       byte < 0x80 && PLAIN.test(char)
