@@ -191,6 +191,9 @@ async function main(): Promise<void> {
     check('ESM: @garner/fastify (a listening server, 200, HEAD, then 304)', () =>
       console.log(indent(run('node', ['fastify.mjs'], app))),
     )
+    check('ESM: @garner/cdn (a purge on invalidate, surrogate keys on a public response)', () =>
+      console.log(indent(run('node', ['cdn.mjs'], app))),
+    )
     check('CommonJS: require() of every package (require(esm), Node 20.19+)', () =>
       console.log(indent(run('node', ['--no-warnings', 'require.cjs'], app))),
     )
@@ -391,6 +394,42 @@ await keyvA.disconnect()
 await keyvB.disconnect()
 console.log('redis: shared entry, invalidation seen by the other instance')
 `,
+    'cdn.mjs': `
+import assert from 'node:assert/strict'
+import { createServer } from 'node:http'
+import { createGarner } from '@garner/core'
+import { cloudflarePurger, fastlyPurger, varnishPurger } from '@garner/cdn'
+const seen = []
+const server = createServer((req, res) => {
+  let body = ''
+  req.on('data', (chunk) => { body += chunk })
+  req.on('end', () => {
+    seen.push({ method: req.method, url: req.url, body, xkey: req.headers['xkey-purge'] })
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end(req.url.includes('zones') ? '{"success":true}' : '{}')
+  })
+})
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+const url = 'http://127.0.0.1:' + server.address().port
+const garner = createGarner({
+  purgers: [
+    varnishPurger({ url }),
+    fastlyPurger({ serviceId: 's', token: 't', endpoint: url }),
+    cloudflarePurger({ zoneId: 'z', token: 't', endpoint: url }),
+  ],
+})
+await garner.invalidate('User', 42)
+assert.equal(seen.length, 3)
+assert.deepEqual(seen.find((r) => r.method === 'PURGE').xkey, 'User:42 User')
+assert.deepEqual(JSON.parse(seen.find((r) => r.url === '/service/s/purge').body), { surrogate_keys: ['User:42', 'User'] })
+assert.deepEqual(JSON.parse(seen.find((r) => r.url === '/zones/z/purge_cache').body), { tags: ['User:42', 'User'] })
+const request = { method: 'GET', path: '/users/42', query: '', header: () => undefined }
+const result = await garner.identity({ request }).options({ public: true }).bind(['User', 42]).respond(() => ({ id: 42 }))
+assert.equal(result.headers.xkey, 'User:42 User:*')
+assert.equal(result.headers['Surrogate-Key'], 'User:42 User:*')
+assert.equal(result.headers['Cache-Tag'], 'User:42,User:*')
+server.close()
+console.log('cdn: purged on three purgers; public response tagged', result.headers.xkey)
+`,
     'require.cjs': `
 const assert = require('node:assert/strict')
 const core = require('@garner/core')
@@ -398,12 +437,14 @@ const express = require('@garner/express')
 const hono = require('@garner/hono')
 const fastify = require('@garner/fastify')
 const prisma = require('@garner/prisma')
+const cdn = require('@garner/cdn')
 assert.equal(typeof core.createGarner, 'function')
+assert.equal(typeof cdn.fastlyPurger, 'function')
 assert.equal(typeof express.garnerIdentity, 'function')
 assert.equal(typeof hono.garnerIdentity, 'function')
 assert.equal(typeof fastify.garnerIdentity, 'function')
 assert.equal(typeof prisma.garnerExtension, 'function')
-console.log('require(): ' + process.version + ' loads the ES modules of all five packages')
+console.log('require(): ' + process.version + ' loads the ES modules of every package')
 `,
     'prisma/schema.prisma': `
 generator client {
@@ -481,6 +522,7 @@ import { garnerIdentity as expressIdentity } from '@garner/express'
 import { garnerIdentity as fastifyIdentity } from '@garner/fastify'
 import { type GarnerEnv, garnerIdentity as honoIdentity } from '@garner/hono'
 import { garnerExtension, type RawWrites } from '@garner/prisma'
+import { type FastlyPurgerOptions, fastlyPurger, varnishPurger } from '@garner/cdn'
 import express from 'express'
 import Fastify, { type FastifyReply } from 'fastify'
 import { Hono } from 'hono'
@@ -502,7 +544,9 @@ fastify.get<{ Params: { id: string } }>('/:id', (request): Promise<FastifyReply>
   request.garner.bind(['User', request.params.id]).cacheOr304(async () => ({ ok: true })),
 )
 const raw: RawWrites<'User'> = ['User']
-export { entry, garnerExtension, raw, describeGarnerConformance }
+const fastlyOptions: FastlyPurgerOptions = { serviceId: 's', token: 't' }
+const edge = createGarner({ purgers: [varnishPurger({ url: 'http://127.0.0.1:6081' }), fastlyPurger(fastlyOptions)] })
+export { edge, entry, garnerExtension, raw, describeGarnerConformance }
 `,
     'tsconfig.json': `${JSON.stringify(
       {

@@ -6,6 +6,7 @@ import { type Arm, notAllHits, prime, resetAll } from './arms.js'
 import { stopAll } from './children.js'
 import { type Comparison, compare } from './compare.js'
 import { DIGESTS_END, DIGESTS_START } from './digest-section.js'
+import { keepEdgeSection } from './edge-section.js'
 import { VALUE_BYTES } from './fixture.js'
 import { runHttp } from './http.js'
 import { FRAMEWORKS } from './http-routes.js'
@@ -221,8 +222,8 @@ async function main(): Promise<void> {
     profiles,
     wallSeconds: (performance.now() - started) / 1000,
   }
-  // The near-cache, freshness, PostgreSQL and digests sections come from their own runs
-  // (bench:near-cache, bench:freshness, bench:postgres, bench:digests): keep them.
+  // The near-cache, freshness, PostgreSQL, digests and Varnish sections come from their own runs
+  // (bench:near-cache, bench:freshness, bench:postgres, bench:digests, bench:edge): keep them.
   const previous = await readFile(REPORT, 'utf8').catch(() => '')
   const nearCache = ['near-cache', 'freshness']
     .map(
@@ -238,7 +239,13 @@ async function main(): Promise<void> {
       : `${markdownReport(final).trimEnd()}\n\n${nearCache}\n`,
     postgresSection(previous),
   )
-  await writeFile(REPORT, digests === undefined ? report : `${report.trimEnd()}\n\n${digests}\n`)
+  await writeFile(
+    REPORT,
+    keepEdgeSection(
+      digests === undefined ? report : `${report.trimEnd()}\n\n${digests}\n`,
+      previous,
+    ),
+  )
   console.log(`\n${terminalReport(final)}\n`)
   step(`wrote ${REPORT.pathname}`)
 }

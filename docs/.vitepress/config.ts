@@ -17,6 +17,7 @@ const API_MODULES = [
   '@garner/hono',
   '@garner/prisma',
   '@garner/testing',
+  '@garner/cdn',
 ]
 const KIND_TITLES: Record<string, string> = {
   functions: 'Functions',
@@ -83,6 +84,7 @@ const guideSidebar: DefaultTheme.SidebarItem[] = [
       { text: '@garner/hono', link: '/hono' },
       { text: '@garner/prisma', link: '/prisma' },
       { text: '@garner/testing', link: '/testing' },
+      { text: '@garner/cdn', link: '/cdn' },
       { text: 'API reference', link: '/api/' },
     ],
   },
@@ -99,6 +101,7 @@ const guideSidebar: DefaultTheme.SidebarItem[] = [
   {
     text: 'Operations',
     items: [
+      { text: 'Behind a CDN', link: '/behind-a-cdn' },
       { text: 'Architecture', link: '/architecture' },
       { text: 'Security', link: '/security' },
       { text: 'Benchmarks', link: '/benchmarks' },
@@ -136,6 +139,7 @@ export default defineConfig({
           { text: '@garner/hono', link: '/hono' },
           { text: '@garner/prisma', link: '/prisma' },
           { text: '@garner/testing', link: '/testing' },
+          { text: '@garner/cdn', link: '/cdn' },
         ],
       },
       { text: 'Recipes', link: '/recipes/per-user-and-role-keys', activeMatch: '^/recipes/' },

@@ -1,6 +1,7 @@
 // Starts the demo: the cache (in process, or Redis with REDIS_URL), the database, the key-value
 // store, and the app of the chosen framework (src/apps/) on an HTTP server.
 import type { AddressInfo } from 'node:net'
+import { varnishPurger } from '@garner/cdn'
 import { createGarner, type Garner, type MemoryStore, memoryStore } from '@garner/core'
 import { createKeyv } from '@keyv/redis'
 import { APPS } from './apps/index.js'
@@ -36,6 +37,7 @@ export async function startDemo(config: DemoConfig): Promise<Demo> {
     store: keyv ?? memory,
     nearCache: keyv !== undefined && config.nearCache !== false,
     loaderBackoff: config.loaderBackoff ?? LOADER_BACKOFF,
+    purgers: config.varnishUrl === undefined ? [] : [varnishPurger({ url: config.varnishUrl })],
   })
   const stats = trackStats(garner)
   const faults = databaseFaults({ down: config.databaseDown, delayMs: config.databaseDelayMs })

@@ -18,6 +18,10 @@ export type GarnerErrorCode =
   | 'GARNER_LOADER_FAILED'
   /** A loader did not finish within `loaderTimeout` (it keeps running, and its value is cached). */
   | 'GARNER_LOADER_TIMEOUT'
+  /** A purger (a shared cache's purge API) failed; the purge is retried with backoff, then given up. */
+  | 'GARNER_PURGE_FAILED'
+  /** `invalidate()` returned before the shared caches confirmed its purge (it carries on). */
+  | 'GARNER_PURGE_TIMEOUT'
 
 /**
  * An error raised or reported by Garner. `code` is stable and safe to branch on; `message` says
