@@ -3,13 +3,14 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
-    // Every package's project, the demo's end-to-end suite, the demo's fault suite, and the
-    // Redis Cluster suites.
+    // Every package's project, the demo's end-to-end suite, the demo's fault suite, the Redis
+    // Cluster suites, and the demo behind Varnish.
     projects: [
       'packages/*',
       'apps/*',
       'apps/demo/vitest.faults.config.ts',
       'vitest.cluster.config.ts',
+      'apps/demo/vitest.edge.config.ts',
     ],
     reporters: ['default', './scripts/summary-reporter.ts'],
   },

@@ -196,6 +196,9 @@ async function main(): Promise<void> {
     check('ESM: @garner/otel (metrics read back through the SDK)', () =>
       console.log(indent(run('node', ['otel.mjs'], app))),
     )
+    check('ESM: @garner/cdn (a purge on invalidate, surrogate keys on a public response)', () =>
+      console.log(indent(run('node', ['cdn.mjs'], app))),
+    )
     check('CommonJS: require() of every package (require(esm), Node 20.19+)', () =>
       console.log(indent(run('node', ['--no-warnings', 'require.cjs'], app))),
     )
@@ -429,6 +432,42 @@ stop()
 await meterProvider.shutdown()
 console.log('otel: hits, misses, invalidations and loader durations through the SDK')
 `,
+    'cdn.mjs': `
+import assert from 'node:assert/strict'
+import { createServer } from 'node:http'
+import { createGarner } from '@garner/core'
+import { cloudflarePurger, fastlyPurger, varnishPurger } from '@garner/cdn'
+const seen = []
+const server = createServer((req, res) => {
+  let body = ''
+  req.on('data', (chunk) => { body += chunk })
+  req.on('end', () => {
+    seen.push({ method: req.method, url: req.url, body, xkey: req.headers['xkey-purge'] })
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end(req.url.includes('zones') ? '{"success":true}' : '{}')
+  })
+})
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+const url = 'http://127.0.0.1:' + server.address().port
+const garner = createGarner({
+  purgers: [
+    varnishPurger({ url }),
+    fastlyPurger({ serviceId: 's', token: 't', endpoint: url }),
+    cloudflarePurger({ zoneId: 'z', token: 't', endpoint: url }),
+  ],
+})
+await garner.invalidate('User', 42)
+assert.equal(seen.length, 3)
+assert.deepEqual(seen.find((r) => r.method === 'PURGE').xkey, 'User:42 User')
+assert.deepEqual(JSON.parse(seen.find((r) => r.url === '/service/s/purge').body), { surrogate_keys: ['User:42', 'User'] })
+assert.deepEqual(JSON.parse(seen.find((r) => r.url === '/zones/z/purge_cache').body), tags: ['User:42', 'User'] )
+const request = { method: 'GET', path: '/users/42', query: '', header: () => undefined }
+const result = await garner.identity({ request }).options({ public: true }).bind(['User', 42]).respond(() => ({ id: 42 }))
+assert.equal(result.headers.xkey, 'User:42 User:*')
+assert.equal(result.headers['Surrogate-Key'], 'User:42 User:*')
+assert.equal(result.headers['Cache-Tag'], 'User:42,User:*')
+server.close()
+console.log('cdn: purged on three purgers; public response tagged', result.headers.xkey)
+`,
     'require.cjs': `
 const assert = require('node:assert/strict')
 const core = require('@garner/core')
@@ -437,41 +476,38 @@ const hono = require('@garner/hono')
 const fastify = require('@garner/fastify')
 const prisma = require('@garner/prisma')
 const otel = require('@garner/otel')
+const cdn = require('@garner/cdn')
 assert.equal(typeof core.createGarner, 'function')
+assert.equal(typeof cdn.fastlyPurger, 'function')
 assert.equal(typeof express.garnerIdentity, 'function')
 assert.equal(typeof hono.garnerIdentity, 'function')
 assert.equal(typeof fastify.garnerIdentity, 'function')
 assert.equal(typeof prisma.garnerExtension, 'function')
 assert.equal(typeof otel.instrumentGarner, 'function')
-console.log('require(): ' + process.version + ' loads the ES modules of all six packages')
+console.log('require(): ' + process.version + ' loads the ES modules of every package')
 `,
     'prisma/schema.prisma': `
-generator client {
+generator client 
   provider = "prisma-client"
   output   = "../generated/prisma"
-}
 
-generator garner {
+generator garner 
   provider = "garner-prisma"
   output   = "../generated/garner"
-}
 
-datasource db {
+datasource db 
   provider = "sqlite"
-}
 
-model User {
+model User 
   id    Int    @id @default(autoincrement())
   name  String
   posts Post[]
-}
 
-model Post {
+model Post 
   id       Int    @id @default(autoincrement())
   title    String
   authorId Int
   author   User   @relation(fields: [authorId], references: [id], onDelete: Cascade)
-}
 `,
     'prisma.ts': `
 import assert from 'node:assert/strict'
@@ -522,6 +558,7 @@ import { garnerIdentity as fastifyIdentity } from '@garner/fastify'
 import { type GarnerEnv, garnerIdentity as honoIdentity } from '@garner/hono'
 import { instrumentGarner, type InstrumentGarnerOptions } from '@garner/otel'
 import { garnerExtension, type RawWrites } from '@garner/prisma'
+import { type FastlyPurgerOptions, fastlyPurger, varnishPurger } from '@garner/cdn'
 import express from 'express'
 import Fastify, { type FastifyReply } from 'fastify'
 import { Hono } from 'hono'
@@ -545,9 +582,11 @@ fastify.get<{ Params: { id: string } }>('/:id', (request): Promise<FastifyReply>
 const raw: RawWrites<'User'> = ['User']
 const otelOptions: InstrumentGarnerOptions = { traces: false }
 const uninstrument: () => void = instrumentGarner(garner, otelOptions)
-export { entry, garnerExtension, raw, describeGarnerConformance, uninstrument }
+const fastlyOptions: FastlyPurgerOptions = { serviceId: 's', token: 't' }
+const edge = createGarner({ purgers: [varnishPurger({ url: 'http://127.0.0.1:6081' }), fastlyPurger(fastlyOptions)] })
+export type { edge, entry, garnerExtension, raw, describeGarnerConformance, uninstrument }
 `,
-    'tsconfig.json': `${JSON.stringify(
+    'tsconfig.json': `$JSON.stringify(
       {
         compilerOptions: {
           target: 'ES2022',
@@ -562,7 +601,7 @@ export { entry, garnerExtension, raw, describeGarnerConformance, uninstrument }
       },
       null,
       2,
-    )}\n`,
+    )\n`,
   }
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(dirname(join(app, name)), { recursive: true })

@@ -7,6 +7,7 @@ import { stopAll } from './children.js'
 import { clusterSection, withClusterSection } from './cluster-section.js'
 import { type Comparison, compare } from './compare.js'
 import { DIGESTS_END, DIGESTS_START } from './digest-section.js'
+import { keepEdgeSection } from './edge-section.js'
 import { VALUE_BYTES } from './fixture.js'
 import { runHttp } from './http.js'
 import { FRAMEWORKS } from './http-routes.js'
@@ -222,8 +223,9 @@ async function main(): Promise<void> {
     profiles,
     wallSeconds: (performance.now() - started) / 1000,
   }
-  // The near-cache, freshness, PostgreSQL, digests and Redis Cluster sections come from their own
-  // runs (bench:near-cache, bench:freshness, bench:postgres, bench:digests, bench:cluster): keep them.
+  // The near-cache, freshness, PostgreSQL, digests, Redis Cluster and Varnish sections come from
+  // their own runs (bench:near-cache, bench:freshness, bench:postgres, bench:digests,
+  // bench:cluster, bench:edge): keep them.
   const previous = await readFile(REPORT, 'utf8').catch(() => '')
   const nearCache = ['near-cache', 'freshness']
     .map(
@@ -243,7 +245,10 @@ async function main(): Promise<void> {
   const withDigests = digests === undefined ? report : `${report.trimEnd()}\n\n${digests}\n`
   await writeFile(
     REPORT,
-    cluster === undefined ? withDigests : withClusterSection(withDigests, cluster),
+    keepEdgeSection(
+      cluster === undefined ? withDigests : withClusterSection(withDigests, cluster),
+      previous,
+    ),
   )
   console.log(`\n${terminalReport(final)}\n`)
   step(`wrote ${REPORT.pathname}`)

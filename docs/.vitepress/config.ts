@@ -18,6 +18,7 @@ const API_MODULES = [
   '@garner/prisma',
   '@garner/testing',
   '@garner/otel',
+  '@garner/cdn',
 ]
 const KIND_TITLES: Record<string, string> = {
   functions: 'Functions',
@@ -85,6 +86,7 @@ const guideSidebar: DefaultTheme.SidebarItem[] = [
       { text: '@garner/prisma', link: '/prisma' },
       { text: '@garner/testing', link: '/testing' },
       { text: '@garner/otel: observability', link: '/observability' },
+      { text: '@garner/cdn', link: '/cdn' },
       { text: 'API reference', link: '/api/' },
     ],
   },
@@ -101,6 +103,7 @@ const guideSidebar: DefaultTheme.SidebarItem[] = [
   {
     text: 'Operations',
     items: [
+      { text: 'Behind a CDN', link: '/behind-a-cdn' },
       { text: 'Architecture', link: '/architecture' },
       { text: 'Redis Cluster and failover', link: '/redis-cluster' },
       { text: 'Security', link: '/security' },
@@ -140,6 +143,7 @@ export default defineConfig({
           { text: '@garner/prisma', link: '/prisma' },
           { text: '@garner/testing', link: '/testing' },
           { text: '@garner/otel', link: '/observability' },
+          { text: '@garner/cdn', link: '/cdn' },
         ],
       },
       { text: 'Recipes', link: '/recipes/per-user-and-role-keys', activeMatch: '^/recipes/' },

@@ -44,6 +44,11 @@ export interface DemoConfig {
   readonly feed?: FeedFreshness
   /** The loader backoff of the demo's Garner. Default {@link LOADER_BACKOFF}. */
   readonly loaderBackoff?: LoaderBackoffOptions
+  /**
+   * Varnish in front of the demo (`pnpm demo:edge`): every invalidation purges it by surrogate
+   * key, and public responses carry `xkey` and `s-maxage`.
+   */
+  readonly varnishUrl?: string | undefined
 }
 
 /** The freshness of the feed: a `ttl` and the freshness policies. */
@@ -85,6 +90,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
     redisCluster: clusterUrls(env.REDIS_CLUSTER),
     kvTtlSeconds: integer(env.KV_TTL, 300, 'KV_TTL', 1, 365 * 24 * 3600),
     databaseLatencyMs: integer(env.DEMO_DB_LATENCY_MS, 0, 'DEMO_DB_LATENCY_MS', 0, 10_000),
+    varnishUrl: env.VARNISH_URL === '' ? undefined : env.VARNISH_URL,
     cacheMaxEntries: integer(
       env.CACHE_MAX_ENTRIES,
       DEFAULT_MAX_ENTRIES,

@@ -1,6 +1,7 @@
 // Starts the demo: the cache (in process, or Redis with REDIS_URL), the database, the key-value
 // store, and the app of the chosen framework (src/apps/) on an HTTP server.
 import type { AddressInfo } from 'node:net'
+import { varnishPurger } from '@garner/cdn'
 import { createGarner, type Garner, type MemoryStore, memoryStore } from '@garner/core'
 import KeyvRedis, { createKeyv } from '@keyv/redis'
 import { Keyv } from 'keyv'
@@ -49,6 +50,7 @@ export async function startDemo(config: DemoConfig): Promise<Demo> {
     nearCache: keyv !== undefined && cluster === undefined && config.nearCache !== false,
     ...(cluster === undefined ? {} : { invalidation: { replicas: 1, timeout: 100 } }),
     loaderBackoff: config.loaderBackoff ?? LOADER_BACKOFF,
+    purgers: config.varnishUrl === undefined ? [] : [varnishPurger({ url: config.varnishUrl })],
   })
   const stats = trackStats(garner)
   const observability = startObservability(garner)

@@ -32,6 +32,8 @@ export interface TestDemoOptions {
   readonly feed?: DemoConfig['feed']
   readonly loaderBackoff?: DemoConfig['loaderBackoff']
   readonly faultRoutes?: boolean
+  /** Varnish in front of the demo, which its Garner purges (the edge suite). */
+  readonly varnishUrl?: string
 }
 
 export async function startTestDemo(
@@ -64,6 +66,7 @@ export async function startTestDemo(
     feed: options.feed,
     loaderBackoff: options.loaderBackoff,
     faultRoutes: options.faultRoutes,
+    varnishUrl: options.varnishUrl,
   }).catch(async (error: unknown) => {
     await stopServers()
     throw error

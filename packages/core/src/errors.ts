@@ -20,6 +20,10 @@ export type GarnerErrorCode =
   | 'GARNER_LOADER_TIMEOUT'
   /** Fewer replicas than `invalidation.replicas` confirmed an invalidation in time (`WAIT`). */
   | 'GARNER_NOT_REPLICATED'
+  /** A purger (a shared cache's purge API) failed; the purge is retried with backoff, then given up. */
+  | 'GARNER_PURGE_FAILED'
+  /** `invalidate()` returned before the shared caches confirmed its purge (it carries on). */
+  | 'GARNER_PURGE_TIMEOUT'
 
 /**
  * An error raised or reported by Garner. `code` is stable and safe to branch on; `message` says

@@ -45,12 +45,13 @@ export interface GarnerEvents {
   /**
    * Something went wrong that Garner handled by itself: the store failed or timed out (the fetch
    * used its loader), an entry could not be read (treated as a miss), a loader failed or timed
-   * out and a stale value answered instead (`operation: 'load'`), or a background refresh failed
-   * (`operation: 'refresh'`).
+   * out and a stale value answered instead (`operation: 'load'`), a background refresh failed
+   * (`operation: 'refresh'`), or a shared cache could not be purged (`operation: 'purge'`, `key`:
+   * the first surrogate key of the batch).
    */
   error: {
     readonly error: GarnerError
-    readonly operation: 'read' | 'write' | 'invalidate' | 'load' | 'refresh'
+    readonly operation: 'read' | 'write' | 'invalidate' | 'load' | 'refresh' | 'purge'
     readonly key?: string
   }
   /**

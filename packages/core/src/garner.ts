@@ -2,6 +2,9 @@
 import type { GarnerError } from './errors.js'
 import { Emitter, type GarnerEvents, type GarnerListener, type MissTracer } from './events.js'
 import type { ResponseWriter } from './http/http.js'
+import { DEFAULT_PURGE_ATTEMPTS, DEFAULT_PURGE_TIMEOUT, PurgeQueue } from './http/purge-queue.js'
+import type { Purger, SurrogateKeyHeader } from './http/purger.js'
+import { purgeKeysOfText } from './http/surrogate-keys.js'
 import {
   checkContext,
   checkTtl,
@@ -18,6 +21,7 @@ import type { KeyStrategy } from './keys/strategies/key-strategy.js'
 import {
   type BindingId,
   type Bindings,
+  type NormalBinding,
   normalizeBindings,
   normalizeId,
 } from './protocol/binding.js'
@@ -103,6 +107,25 @@ export interface GarnerOptions extends FreshnessOptions {
    * that did not land. Default: the master's acknowledgement is enough.
    */
   readonly invalidation?: InvalidationOptions
+  /**
+   * Shared caches to purge on every invalidation (`varnishPurger`, `fastlyPurger`,
+   * `cloudflarePurger` from `@garner/cdn`, or your own {@link Purger}). Public `cacheOr304`
+   * responses then carry their bindings as surrogate keys in each purger's header, and
+   * `invalidate` purges what it made stale. Default: none.
+   */
+  readonly purgers?: readonly Purger[]
+  /**
+   * Longest wait of `invalidate()` for the purgers to confirm, in milliseconds; past it,
+   * `invalidate` resolves and the purge carries on (reported on the `error` event). Default 2,000.
+   */
+  readonly purgeTimeout?: number
+  /**
+   * How long shared caches may keep public responses, in milliseconds (sent as `s-maxage` in
+   * whole seconds, never more than the entry's TTL). Default: one day when purgers are
+   * configured (they purge on every write), none otherwise (a shared cache would not learn of
+   * writes).
+   */
+  readonly sharedMaxAge?: number
 }
 
 /** Options of {@link GarnerOptions.invalidation}. */
@@ -131,6 +154,9 @@ export const DEFAULT_STORE_TIMEOUT = 500
 export const DEFAULT_INVALIDATION_TIMEOUT = 100
 /** Default {@link GarnerOptions.tokenTtl}, in milliseconds: 24 hours. */
 export const DEFAULT_TOKEN_TTL: number = 24 * 60 * 60 * 1000
+/** Default {@link GarnerOptions.sharedMaxAge} when purgers are configured, in milliseconds: one day. */
+export const DEFAULT_SHARED_MAX_AGE: number = 24 * 60 * 60 * 1000
+export { DEFAULT_PURGE_TIMEOUT }
 
 /** A Garner cache. Create one with {@link createGarner}. */
 export class Garner {
@@ -144,6 +170,7 @@ export class Garner {
   private readonly driver: StoreDriver
   private readonly near: NearCacheDriver | undefined
   private tracers: readonly MissTracer[] = []
+  private readonly purges: PurgeQueue | undefined
 
   /** @internal Use {@link createGarner}. */
   constructor(options: GarnerOptions = {}) {
@@ -167,6 +194,22 @@ export class Garner {
     this.driver = driver
     this.storeKind = driver.kind
     const strategies = checkStrategies(options.keyStrategies ?? DEFAULT_KEY_STRATEGIES)
+    const purgers = checkPurgers(options.purgers ?? [])
+    this.purges =
+      purgers.length === 0
+        ? undefined
+        : new PurgeQueue({
+            purgers,
+            timeout: checkTtl(options.purgeTimeout ?? DEFAULT_PURGE_TIMEOUT, 'purgeTimeout'),
+            attempts: DEFAULT_PURGE_ATTEMPTS,
+            emitter: this.emitter,
+          })
+    const sharedMaxAge =
+      options.sharedMaxAge !== undefined
+        ? checkTtl(options.sharedMaxAge, 'sharedMaxAge')
+        : purgers.length > 0
+          ? DEFAULT_SHARED_MAX_AGE
+          : undefined
     this.engine = new Engine({
       namespace: this.namespace,
       // Remote stores are timed for the `store` event; the in-process one answers in nanoseconds.
@@ -194,6 +237,8 @@ export class Garner {
       requestKeyCache: new BoundedCache(KEY_CACHE_SIZE),
       ttl,
       freshness,
+      surrogateHeaders: surrogateHeadersOf(purgers),
+      sharedMaxAge,
     }
   }
 
@@ -242,13 +287,14 @@ export class Garner {
   /**
    * Makes stale every value bound to the model instance `[model, id]` and every value bound to
    * the model itself; or, without `id`, every value bound to the model or to any of its
-   * instances. Once this resolves, no fetch returns a value whose loader started before it.
+   * instances. Once this resolves, no fetch returns a value whose loader started before it; with
+   * purgers, the shared caches have dropped what it made stale too (or `purgeTimeout` passed).
    */
   async invalidate(model: string, id?: BindingId): Promise<void> {
     if (typeof model !== 'string' || model === '') {
       throw new TypeError(`Garner: invalidate() needs a model name; got ${JSON.stringify(model)}.`)
     }
-    return this.engine.invalidate([
+    return this.invalidateTargets([
       id === undefined ? { model } : { model, id: normalizeId(id, 'id') },
     ])
   }
@@ -258,7 +304,17 @@ export class Garner {
    * ['User', 2], 'Post'])` is `invalidate('User', 1)`, `invalidate('User', 2)`, `invalidate('Post')`.
    */
   async invalidateMany(bindings: Bindings): Promise<void> {
-    return this.engine.invalidate(normalizeBindings(bindings))
+    return this.invalidateTargets(normalizeBindings(bindings))
+  }
+
+  private async invalidateTargets(targets: readonly NormalBinding[]): Promise<void> {
+    await this.engine.invalidate(targets)
+    // After the tokens: a shared cache that refetches at once must get the new value.
+    if (this.purges !== undefined && targets.length > 0) {
+      await this.purges.purge([
+        ...new Set(targets.flatMap(({ model, id }) => purgeKeysOfText(model, id))),
+      ])
+    }
   }
 
   /**
@@ -448,6 +504,40 @@ function checkClock(clock: () => number): () => number {
   if (typeof clock !== 'function')
     throw new TypeError('Garner: clock must be a function returning milliseconds since the epoch.')
   return clock
+}
+
+function checkPurgers(purgers: readonly Purger[]): readonly Purger[] {
+  if (!Array.isArray(purgers))
+    throw new TypeError('Garner: purgers must be an array (for example [varnishPurger({ url })]).')
+  purgers.forEach((purger, index) => {
+    const header = purger?.header
+    if (
+      typeof purger?.purge !== 'function' ||
+      typeof purger.name !== 'string' ||
+      typeof header?.name !== 'string' ||
+      !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header.name) ||
+      (header.separator !== ' ' && header.separator !== ',') ||
+      !(header.maxLength > 0)
+    ) {
+      throw new TypeError(
+        `Garner: purgers[${index}] must be a Purger: { name, header: { name, separator: ' ' | ',', ` +
+          'maxLength }, purge(keys) } (see @garner/cdn).',
+      )
+    }
+  })
+  return Object.freeze([...purgers])
+}
+
+function surrogateHeadersOf(purgers: readonly Purger[]): readonly SurrogateKeyHeader[] {
+  // Two purgers of one kind (two Varnish servers) read the same header: send it once, within
+  // the tighter limit.
+  const byName = new Map<string, SurrogateKeyHeader>()
+  for (const { header } of purgers) {
+    const key = header.name.toLowerCase()
+    const known = byName.get(key)
+    if (known === undefined || header.maxLength < known.maxLength) byName.set(key, header)
+  }
+  return Object.freeze([...byName.values()])
 }
 
 function checkEtag(etag: ETagStrategy): ETagStrategy {

@@ -4,6 +4,7 @@
 import { GarnerError } from './errors.js'
 import { CREDENTIAL_HEADERS, partitionByCredentials } from './http/credentials.js'
 import { type HttpResult, type RespondOptions, type ResponseWriter, respond } from './http/http.js'
+import type { SurrogateKeyHeader } from './http/purger.js'
 import type { BoundedCache } from './keys/bounded-cache.js'
 import { encodeKey, type KeyPart, keySuffix } from './keys/key.js'
 import { explicitKeyText } from './keys/strategies/explicit-key.js'
@@ -75,10 +76,20 @@ export interface IdentityRuntime {
   /** Token keys of binding lists, by a signature of their models and id texts. */
   readonly tokenKeyCache: BoundedCache<string, readonly string[]>
   /** Entry keys of request identities under the default pipeline, by request signature. */
-  readonly requestKeyCache: BoundedCache<string, EntryKeys>
+  readonly requestKeyCache: BoundedCache<string, KeyPlan>
   readonly ttl: number | undefined
   /** The Garner-wide freshness defaults. */
   readonly freshness: Freshness
+  /** The surrogate-key header of each purger, deduplicated by name. */
+  readonly surrogateHeaders: readonly SurrogateKeyHeader[]
+  /** Default `s-maxage` of public responses, in milliseconds. */
+  readonly sharedMaxAge: number | undefined
+}
+
+/** An identity's stored keys, and how it varies by caller (mixed into its ETag). */
+interface KeyPlan {
+  readonly keys: EntryKeys
+  readonly variant: string | undefined
 }
 
 interface IdentityState {
@@ -191,9 +202,12 @@ export class Identity<R = never> {
         'Garner: respond() needs a request in the identity context; use an HTTP adapter.',
       )
     }
-    return respond(this.runtime.engine, this.plan(), request, checkLoader(loader), {
-      ...options,
-      isPublic: this.state.isPublic,
+    const { runtime, state } = this
+    return respond(runtime.engine, this.plan(), request, checkLoader(loader), options, {
+      isPublic: state.isPublic,
+      bindings: state.bindings,
+      surrogateHeaders: runtime.surrogateHeaders,
+      sharedMaxAge: runtime.sharedMaxAge,
     })
   }
 
@@ -280,30 +294,40 @@ export function buildPlan(runtime: IdentityRuntime, state: IdentityState): Plan 
     explicit === undefined && runtime.defaultPipeline
       ? requestSignature(request!, state)
       : undefined
-  if (signature === undefined)
-    return { keys: pipelineKeys(runtime, state, explicit), tokenKeys, ttl, freshness }
-  const keys =
-    runtime.requestKeyCache.get(signature) ??
-    runtime.requestKeyCache.set(signature, pipelineKeys(runtime, state, explicit))
-  return { keys, tokenKeys, ttl, freshness }
+  const { keys, variant } =
+    signature === undefined
+      ? pipelineKeys(runtime, state, explicit)
+      : (runtime.requestKeyCache.get(signature) ??
+        runtime.requestKeyCache.set(signature, pipelineKeys(runtime, state, explicit)))
+  return { keys, tokenKeys, ttl, freshness, variant }
 }
 
-/** Runs the key pipeline (and the credentials partition) and encodes the result. */
+/**
+ * Runs the key pipeline (and the credentials partition) and encodes the result. The variant is
+ * what tells callers apart in the key: the `varyBy` part, the credentials digest, or, when a key
+ * strategy identifies the caller, the whole key (the strategy's part is not known apart).
+ */
 function pipelineKeys(
   runtime: IdentityRuntime,
   state: IdentityState,
   explicit: KeyPart | undefined,
-): EntryKeys {
+): KeyPlan {
   const keyContext: KeyContext = { ...state.context, key: explicit }
   const request = keyContext.request
   let key: KeyObject = {}
   for (const strategy of runtime.strategies) key = strategy.apply(key, keyContext)
+  let variant: string | undefined
   if (state.caller !== undefined) {
     key = { ...key, caller: state.caller }
+    variant = `caller:${encodeKey(state.caller, 'caller')}`
   } else if (request !== undefined && !state.isPublic && !runtime.identifiesCaller) {
     key = partitionByCredentials(key, request)
+    if (typeof key.credentials === 'string') variant = `credentials:${key.credentials}`
   }
-  return entryKeys(runtime.namespace, keySuffix(encodeKey(key, '')))
+  const keys = entryKeys(runtime.namespace, keySuffix(encodeKey(key, '')))
+  const byStrategy = runtime.identifiesCaller && request !== undefined && !state.isPublic
+  if (byStrategy && state.caller === undefined) variant = `key:${keys.entry}`
+  return { keys, variant }
 }
 
 /**

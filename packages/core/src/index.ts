@@ -17,6 +17,8 @@ export {
   createGarner,
   DEFAULT_INVALIDATION_TIMEOUT,
   DEFAULT_NAMESPACE,
+  DEFAULT_PURGE_TIMEOUT,
+  DEFAULT_SHARED_MAX_AGE,
   DEFAULT_STORE_TIMEOUT,
   DEFAULT_TOKEN_TTL,
   type FetchOptions,
@@ -42,6 +44,7 @@ export { CREDENTIAL_HEADERS } from './http/credentials.js'
 export {
   CACHE_BUST_HEADERS,
   CACHEABLE_METHODS,
+  cacheControlFor,
   DEFAULT_CACHE_CONTROL,
   DEFAULT_PUBLIC_CACHE_CONTROL,
   DEFAULT_VARY,
@@ -50,7 +53,9 @@ export {
   type RespondOptions,
   type ResponseWriter,
 } from './http/http.js'
+export type { Purger, SurrogateKeyHeader } from './http/purger.js'
 export { type RequestTarget, splitRequestTarget } from './http/request-target.js'
+export { MAX_SURROGATE_KEY_LENGTH, purgeKeys, surrogateKeys } from './http/surrogate-keys.js'
 export type { Entry, EntryResult, Identity, IdentityOptions } from './identity.js'
 export { encodeKey, type KeyPart, MAX_PLAIN_KEY_LENGTH } from './keys/key.js'
 export {

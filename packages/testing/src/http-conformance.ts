@@ -527,6 +527,64 @@ export function describeHttpConformance(
         expect(own.headers.get('cache-control')).toBe('public, max-age=60')
         expect(own.headers.get('expires')).toBeNull()
       })
+
+      describe('behind a shared cache (with a purger)', () => {
+        let shared: HttpApp
+        let purging: Garner
+        const purged: string[][] = []
+
+        beforeAll(async () => {
+          purging = store.garner({
+            purgers: [
+              {
+                name: 'recording',
+                header: { name: 'Surrogate-Key', separator: ' ', maxLength: 16_384 },
+                purge: async (keys) => {
+                  purged.push([...keys])
+                },
+              },
+            ],
+          })
+          shared = await mount(purging, testRoutes(db))
+        })
+        afterAll(async () => {
+          await shared?.close()
+        })
+
+        const sendShared = async (path: string, headers: Record<string, string> = {}) => {
+          const response = await fetch(`${shared.url}${path}`, { headers })
+          await response.arrayBuffer()
+          return response
+        }
+
+        it('sends public responses with s-maxage, their bindings as surrogate keys, and no Vary, on 200 and 304', async () => {
+          const first = await sendShared('/public/s1')
+          expect(first.headers.get('cache-control')).toMatch(
+            /^public, max-age=0, must-revalidate, s-maxage=\d+$/,
+          )
+          expect(first.headers.get('surrogate-key')).toBe('Item:s1 Item:*')
+          expect(first.headers.get('vary')).toBeNull()
+          const notModified = await sendShared('/public/s1', {
+            'If-None-Match': first.headers.get('etag')!,
+          })
+          expect(notModified.status).toBe(304)
+          expect(notModified.headers.get('surrogate-key')).toBe('Item:s1 Item:*')
+          expect(notModified.headers.get('cache-control')).toBe(first.headers.get('cache-control'))
+        })
+
+        it('keeps private responses out of shared caches: no surrogate keys, private Cache-Control', async () => {
+          const item = db.add()
+          const answer = await sendShared(`/items/${item.id}`)
+          expect(answer.headers.get('cache-control')).toBe('private, max-age=0, must-revalidate')
+          expect(answer.headers.get('surrogate-key')).toBeNull()
+          expect(answer.headers.get('vary')).toBe('Authorization, Cookie')
+        })
+
+        it('purges the keys an invalidation made stale', async () => {
+          await purging.invalidate('Item', 's1')
+          expect(purged.at(-1)).toEqual(['Item:s1', 'Item'])
+        })
+      })
     })
   }
 }

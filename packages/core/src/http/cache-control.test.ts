@@ -18,6 +18,30 @@ describe('publicCacheControl', () => {
     expect(
       publicCacheControl({ maxAge: undefined, staleWhileRevalidate: 0, staleIfError: 0 }),
     ).toBe('public, max-age=0, must-revalidate')
+    expect(
+      publicCacheControl({
+        maxAge: 60,
+        sharedMaxAge: 60,
+        staleWhileRevalidate: 300,
+        staleIfError: 3600,
+      }),
+    ).toBe('public, max-age=60, s-maxage=60, stale-while-revalidate=300, stale-if-error=3600')
+    expect(
+      publicCacheControl({
+        maxAge: 30,
+        sharedMaxAge: 31,
+        staleWhileRevalidate: 0,
+        staleIfError: 0,
+      }),
+    ).toBe('public, max-age=30, s-maxage=31, must-revalidate')
+    expect(
+      publicCacheControl({
+        maxAge: undefined,
+        sharedMaxAge: 86400,
+        staleWhileRevalidate: 0,
+        staleIfError: 0,
+      }),
+    ).toBe('public, max-age=0, must-revalidate, s-maxage=86400')
   })
 
   it('counts what is left of each window, in whole seconds', () => {

@@ -11,21 +11,29 @@ export interface PublicCacheDirectives {
   readonly staleWhileRevalidate: number
   /** Seconds after that in which a cache may answer it when revalidation fails; 0 for none. */
   readonly staleIfError: number
+  /**
+   * Seconds shared caches (a CDN, Varnish) may keep it fresh (`s-maxage`); `undefined` for none,
+   * as when no purger or `sharedMaxAge` applies.
+   */
+  readonly sharedMaxAge?: number | undefined
 }
 
 /** Public responses of entries without a `ttl`: caches keep them but revalidate every use. */
 export const DEFAULT_PUBLIC_CACHE_CONTROL = 'public, max-age=0, must-revalidate'
 
 /**
- * The `Cache-Control` header for a public response with these directives:
- * `public, max-age=60, stale-while-revalidate=300, stale-if-error=3600`. Without stale windows
- * it ends in `must-revalidate` (no cache may answer it stale, as Garner itself does not);
- * without a `ttl` it is {@link DEFAULT_PUBLIC_CACHE_CONTROL}.
+ * The `Cache-Control` header for a public response with these directives — the one builder of
+ * public headers:
+ * `public, max-age=60, s-maxage=60, stale-while-revalidate=300, stale-if-error=3600`. `s-maxage`
+ * only when `sharedMaxAge` is given. Without stale windows it ends in `must-revalidate` (no cache
+ * may answer it stale, as Garner itself does not); without a `ttl` it is
+ * {@link DEFAULT_PUBLIC_CACHE_CONTROL}, followed by the `s-maxage` if any.
  */
 export function publicCacheControl(directives: PublicCacheDirectives): string {
-  const { maxAge, staleWhileRevalidate, staleIfError } = directives
-  if (maxAge === undefined) return DEFAULT_PUBLIC_CACHE_CONTROL
-  let header = `public, max-age=${maxAge}`
+  const { maxAge, staleWhileRevalidate, staleIfError, sharedMaxAge } = directives
+  const shared = sharedMaxAge === undefined ? '' : `, s-maxage=${sharedMaxAge}`
+  if (maxAge === undefined) return DEFAULT_PUBLIC_CACHE_CONTROL + shared
+  let header = `public, max-age=${maxAge}${shared}`
   if (staleWhileRevalidate > 0) header += `, stale-while-revalidate=${staleWhileRevalidate}`
   if (staleIfError > 0) header += `, stale-if-error=${staleIfError}`
   if (staleWhileRevalidate === 0 && staleIfError === 0) header += ', must-revalidate'

@@ -37,6 +37,8 @@ export interface Plan {
   readonly ttl: number | undefined
   /** Stale windows and loader timeout (a shared default object when the fetch sets none). */
   readonly freshness: Freshness
+  /** How this entry varies by caller (mixed into its ETag); `undefined` when it does not. */
+  readonly variant?: string | undefined
 }
 
 /** An entry as the engine hands it out: metadata, and the body and value where known. */
@@ -501,7 +503,7 @@ export class Engine {
     }
     if (value === undefined) return undefined
     const { body, dates } = serializeValue(value)
-    const etag = computeEtag(this.options.etag, { value, body })
+    const etag = computeEtag(this.options.etag, { value, body }, plan.variant)
     const previous = snapshot.ok ? snapshot.read.meta : undefined
     const record: EntryRecord = {
       tokens: tokens as string[],

@@ -41,8 +41,14 @@ export function bodyHashEtag(input: ETagInput): string {
 
 const OPAQUE_TAG = /^[\x21\x23-\x7e]{1,200}$/
 
-/** Runs a strategy and returns its tag quoted, as it appears in an `ETag` header. */
-export function computeEtag(strategy: ETagStrategy, input: ETagInput): string {
+/**
+ * Runs a strategy and returns its tag quoted, as it appears in an `ETag` header. For an entry that
+ * varies by caller, `variant` (the caller's part of the key) is mixed in: an ETag identifies a
+ * representation, and a browser sends the tag it stored for one caller on another caller's
+ * request to the same URL, so two variants must never share one, whatever the strategy (a
+ * per-row version would otherwise give the admin's and the member's view the same tag).
+ */
+export function computeEtag(strategy: ETagStrategy, input: ETagInput, variant?: string): string {
   const tag = strategy(input)
   if (typeof tag !== 'string' || !OPAQUE_TAG.test(tag)) {
     throw new GarnerError(
@@ -51,5 +57,5 @@ export function computeEtag(strategy: ETagStrategy, input: ETagInput): string {
         'ASCII characters without double quotes (Garner adds the quotes).',
     )
   }
-  return `"${tag}"`
+  return variant === undefined ? `"${tag}"` : `"${sha256Hex128(`${tag}\u0000${variant}`)}"`
 }
