@@ -459,7 +459,7 @@ await garner.invalidate('User', 42)
 assert.equal(seen.length, 3)
 assert.deepEqual(seen.find((r) => r.method === 'PURGE').xkey, 'User:42 User')
 assert.deepEqual(JSON.parse(seen.find((r) => r.url === '/service/s/purge').body), { surrogate_keys: ['User:42', 'User'] })
-assert.deepEqual(JSON.parse(seen.find((r) => r.url === '/zones/z/purge_cache').body), tags: ['User:42', 'User'] )
+assert.deepEqual(JSON.parse(seen.find((r) => r.url === '/zones/z/purge_cache').body), { tags: ['User:42', 'User'] })
 const request = { method: 'GET', path: '/users/42', query: '', header: () => undefined }
 const result = await garner.identity({ request }).options({ public: true }).bind(['User', 42]).respond(() => ({ id: 42 }))
 assert.equal(result.headers.xkey, 'User:42 User:*')
@@ -487,27 +487,32 @@ assert.equal(typeof otel.instrumentGarner, 'function')
 console.log('require(): ' + process.version + ' loads the ES modules of every package')
 `,
     'prisma/schema.prisma': `
-generator client 
+generator client {
   provider = "prisma-client"
   output   = "../generated/prisma"
+}
 
-generator garner 
+generator garner {
   provider = "garner-prisma"
   output   = "../generated/garner"
+}
 
-datasource db 
+datasource db {
   provider = "sqlite"
+}
 
-model User 
+model User {
   id    Int    @id @default(autoincrement())
   name  String
   posts Post[]
+}
 
-model Post 
+model Post {
   id       Int    @id @default(autoincrement())
   title    String
   authorId Int
   author   User   @relation(fields: [authorId], references: [id], onDelete: Cascade)
+}
 `,
     'prisma.ts': `
 import assert from 'node:assert/strict'
@@ -554,9 +559,9 @@ console.log('prisma: generated schema models', Object.keys(garnerSchema.models).
 import { createGarner, type Entry, type KeyStrategy, DEFAULT_KEY_STRATEGIES } from '@garner/core'
 import { describeGarnerConformance } from '@garner/testing'
 import { garnerIdentity as expressIdentity } from '@garner/express'
+import { instrumentGarner, type InstrumentGarnerOptions } from '@garner/otel'
 import { garnerIdentity as fastifyIdentity } from '@garner/fastify'
 import { type GarnerEnv, garnerIdentity as honoIdentity } from '@garner/hono'
-import { instrumentGarner, type InstrumentGarnerOptions } from '@garner/otel'
 import { garnerExtension, type RawWrites } from '@garner/prisma'
 import { type FastlyPurgerOptions, fastlyPurger, varnishPurger } from '@garner/cdn'
 import express from 'express'
@@ -580,13 +585,13 @@ fastify.get<{ Params: { id: string } }>('/:id', (request): Promise<FastifyReply>
   request.garner.bind(['User', request.params.id]).cacheOr304(async () => ({ ok: true })),
 )
 const raw: RawWrites<'User'> = ['User']
-const otelOptions: InstrumentGarnerOptions = { traces: false }
-const uninstrument: () => void = instrumentGarner(garner, otelOptions)
 const fastlyOptions: FastlyPurgerOptions = { serviceId: 's', token: 't' }
 const edge = createGarner({ purgers: [varnishPurger({ url: 'http://127.0.0.1:6081' }), fastlyPurger(fastlyOptions)] })
-export type { edge, entry, garnerExtension, raw, describeGarnerConformance, uninstrument }
+const otelOptions: InstrumentGarnerOptions = { traces: false }
+const uninstrument: () => void = instrumentGarner(garner, otelOptions)
+export { edge, entry, garnerExtension, raw, describeGarnerConformance, uninstrument }
 `,
-    'tsconfig.json': `$JSON.stringify(
+    'tsconfig.json': `${JSON.stringify(
       {
         compilerOptions: {
           target: 'ES2022',
@@ -601,7 +606,7 @@ export type { edge, entry, garnerExtension, raw, describeGarnerConformance, unin
       },
       null,
       2,
-    )\n`,
+    )}\n`,
   }
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(dirname(join(app, name)), { recursive: true })
