@@ -20,7 +20,7 @@ import {
   normalizeBindings,
   readTokenKeys,
 } from './protocol/binding.js'
-import type { Engine, Loader, Plan } from './protocol/engine.js'
+import type { Engine, Loader, Plan, Resolved } from './protocol/engine.js'
 import {
   type Freshness,
   type FreshnessOptions,
@@ -159,18 +159,16 @@ export class Identity<R = never> {
 
   /** The cached value, or the loader's value stored for next time. */
   fetch<T>(loader: Loader<T>): Promise<T> {
-    let plan: Plan
+    let answer: Resolved | Promise<Resolved | undefined>
     try {
       checkLoader(loader)
-      plan = this.plan()
+      answer = this.runtime.engine.value(this.plan(), loader)
     } catch (error) {
       return Promise.reject(error)
     }
-    const { engine } = this.runtime
-    // The in-process store answers a hit synchronously: one settled promise, nothing else.
-    const hit = engine.hitNow(plan, loader)
-    if (hit !== undefined) return Promise.resolve(hit.value as T)
-    return engine.value(plan, loader).then((resolved) => resolved?.value as T)
+    // A hit from process memory is answered at once: one settled promise, nothing else.
+    if (!(answer instanceof Promise)) return Promise.resolve(answer.value as T)
+    return answer.then(valueOf) as Promise<T>
   }
 
   /** The value with its ETag, Last-Modified time and whether it was a hit. */
@@ -387,6 +385,10 @@ export function checkContext<C extends Readonly<Record<string, unknown>>>(contex
     )
   }
   return context
+}
+
+function valueOf(resolved: Resolved | undefined): unknown {
+  return resolved?.value
 }
 
 function checkLoader<T>(loader: Loader<T>): Loader<T> {

@@ -196,7 +196,7 @@ export async function respond(
   // A client that sends validators usually holds the current copy: read the small metadata
   // first, and the body only if it turns out to be needed.
   const wantBody = method === 'GET' && !hasPreconditions(conditions)
-  let resolved: Resolved | undefined = await engine.resolve(plan, loader, wantBody)
+  let resolved: Resolved | undefined = await engine.lookup(plan, loader, wantBody)
   if (resolved === undefined) return undefined
   const now = Date.now()
   const shared = (answer: Resolved): Record<string, string> =>
@@ -214,7 +214,7 @@ export async function respond(
     return { status: 200, headers, body: undefined }
   }
   // The body may come from a reload with another version: its validators go with it.
-  resolved = await engine.withBody(plan, loader, resolved)
+  if (resolved.body === undefined) resolved = await engine.withBody(plan, loader, resolved)
   if (resolved === undefined) return undefined
   return {
     status: 200,

@@ -14,81 +14,116 @@ export const MAX_DEPTH = 200
 
 /** Encodes `value` canonically, calling `fail` with the path of the first unsupported part. */
 export function canonicalJson(value: unknown, fail: Unsupported, path = 'key'): string {
-  return encode(value, path, fail, [], 0)
+  try {
+    return encode(value, 0)
+  } catch (error) {
+    if (error !== UNSUPPORTED) throw error
+  }
+  // Something is unsupported: walk again, this time keeping the path, to say where. Keeping it on
+  // every call would cost a string per member of every key and every ETag.
+  locate(value, path, fail, 0)
+  // Stryker disable next-line all: locate() always fails on a value encode() refused
+  throw new TypeError(`Garner: ${path} cannot be encoded.`)
 }
 
-function encode(
-  value: unknown,
-  path: string,
-  fail: Unsupported,
-  stack: object[],
-  depth: number,
-): string {
+/** Thrown by {@link encode} when it meets something it cannot encode; never leaves this file. */
+const UNSUPPORTED: unique symbol = Symbol('unsupported')
+
+// Strings that JSON writes as they are between quotes: no quote, backslash, control character
+// or surrogate (a lone one is escaped).
+const PLAIN_STRING = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/
+
+/** A string in JSON quotes, as `JSON.stringify` writes it (a plain one without the call). */
+export function quoteJson(text: string): string {
+  return PLAIN_STRING.test(text) ? `"${text}"` : JSON.stringify(text)
+}
+
+// The fast encoder. Depth bounds nesting, and cycles with it: a cycle nests without end, so it
+// meets the bound, and locate() then names it for what it is.
+function encode(value: unknown, depth: number): string {
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value)
+      return quoteJson(value)
     case 'number':
-      if (!Number.isFinite(value)) fail(path, describe(value))
+      if (!Number.isFinite(value)) throw UNSUPPORTED
       return value === 0 ? '0' : String(value)
     case 'boolean':
       return value ? 'true' : 'false'
     case 'object': {
       if (value === null) return 'null'
       if (value instanceof Date) {
-        const time = value.getTime()
-        if (Number.isNaN(time)) fail(path, 'an invalid Date')
+        if (Number.isNaN(value.getTime())) throw UNSUPPORTED
         return `@${value.toISOString()}`
       }
-      if (depth >= MAX_DEPTH) fail(path, `a value nested deeper than ${MAX_DEPTH} levels`)
-      if (stack.includes(value)) fail(path, 'a circular reference')
-      stack.push(value)
-      const text = Array.isArray(value)
-        ? encodeArray(value, path, fail, stack, depth)
-        : encodeObject(value, path, fail, stack, depth)
-      stack.pop()
-      return text
+      if (depth >= MAX_DEPTH) throw UNSUPPORTED
+      if (Array.isArray(value)) {
+        let text = '['
+        for (let index = 0; index < value.length; index++) {
+          if (index > 0) text += ','
+          if (!(index in value)) throw UNSUPPORTED
+          text += encode(value[index], depth + 1)
+        }
+        return `${text}]`
+      }
+      if (!isPlainObject(value)) throw UNSUPPORTED
+      const record = value as Record<string, unknown>
+      let text = '{'
+      for (const name of Object.keys(record).sort()) {
+        const member = record[name]
+        if (member === undefined) continue
+        if (text.length > 1) text += ','
+        text += `${quoteJson(name)}:${encode(member, depth + 1)}`
+      }
+      return `${text}}`
     }
     default:
-      return fail(path, describe(value))
+      throw UNSUPPORTED
   }
 }
 
-function encodeArray(
-  array: readonly unknown[],
+/** Walks `value` as {@link encode} does, keeping the path, and calls `fail` where it refused. */
+function locate(
+  value: unknown,
   path: string,
   fail: Unsupported,
-  stack: object[],
   depth: number,
-): string {
-  let text = '['
-  for (let index = 0; index < array.length; index++) {
-    if (index > 0) text += ','
-    if (!(index in array)) fail(`${path}[${index}]`, 'an empty array slot')
-    text += encode(array[index], `${path}[${index}]`, fail, stack, depth + 1)
+  stack: object[] = [],
+): void {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return
+    case 'number':
+      if (!Number.isFinite(value)) fail(path, describe(value))
+      return
+    case 'object': {
+      if (value === null) return
+      if (value instanceof Date) {
+        if (Number.isNaN(value.getTime())) fail(path, 'an invalid Date')
+        return
+      }
+      if (stack.includes(value)) fail(path, 'a circular reference')
+      if (depth >= MAX_DEPTH) fail(path, `a value nested deeper than ${MAX_DEPTH} levels`)
+      stack.push(value)
+      if (Array.isArray(value)) {
+        for (let index = 0; index < value.length; index++) {
+          if (!(index in value)) fail(`${path}[${index}]`, 'an empty array slot')
+          locate(value[index], `${path}[${index}]`, fail, depth + 1, stack)
+        }
+      } else {
+        if (!isPlainObject(value)) fail(path, describe(value))
+        const record = value as Record<string, unknown>
+        for (const name of Object.keys(record).sort()) {
+          const member = record[name]
+          if (member !== undefined) locate(member, childPath(path, name), fail, depth + 1, stack)
+        }
+      }
+      stack.pop()
+      return
+    }
+    default:
+      fail(path, describe(value))
   }
-  return `${text}]`
-}
-
-function encodeObject(
-  object: object,
-  path: string,
-  fail: Unsupported,
-  stack: object[],
-  depth: number,
-): string {
-  if (!isPlainObject(object)) fail(path, describe(object))
-  const record = object as Record<string, unknown>
-  const names = Object.keys(record).sort()
-  let text = '{'
-  let first = true
-  for (const name of names) {
-    const member = record[name]
-    if (member === undefined) continue
-    if (!first) text += ','
-    first = false
-    text += `${JSON.stringify(name)}:${encode(member, childPath(path, name), fail, stack, depth + 1)}`
-  }
-  return `${text}}`
 }
 
 /** True for `{}` literals and `Object.create(null)` objects: the only objects JSON round-trips. */

@@ -8,6 +8,8 @@ interface NativeCrypto {
   createHash(algorithm: 'sha256'): {
     update(text: string): { digest(encoding: 'hex' | 'base64url'): string }
   }
+  /** One-shot digest (Node 20.12+, Bun, Deno): no Hash object per call, about 3× cheaper on short texts. */
+  hash?(algorithm: 'sha256', text: string, encoding: 'hex' | 'base64url'): string
 }
 
 /**
@@ -25,18 +27,25 @@ function nativeCrypto(): NativeCrypto | undefined {
   }
 }
 
-const native = nativeCrypto()
+type Digest = (text: string, encoding: 'hex' | 'base64url') => string
+
+/** The fastest SHA-256 the runtime offers; `undefined` where only the pure one runs. */
+function nativeDigest(): Digest | undefined {
+  const crypto = nativeCrypto()
+  if (crypto === undefined) return undefined
+  const { hash } = crypto
+  if (typeof hash === 'function') return (text, encoding) => hash('sha256', text, encoding)
+  return (text, encoding) => crypto.createHash('sha256').update(text).digest(encoding)
+}
+
+const native = nativeDigest()
 
 /** SHA-256 of `text` (UTF-8), base64url, 43 characters. */
 export function sha256(text: string): string {
-  return native !== undefined
-    ? native.createHash('sha256').update(text).digest('base64url')
-    : pureSha256(text)
+  return native !== undefined ? native(text, 'base64url') : pureSha256(text)
 }
 
 /** The first 128 bits of SHA-256 of `text` (UTF-8), hex, 32 characters. */
 export function sha256Hex128(text: string): string {
-  return native !== undefined
-    ? native.createHash('sha256').update(text).digest('hex').slice(0, 32)
-    : pureSha256Hex128(text)
+  return native !== undefined ? native(text, 'hex').slice(0, 32) : pureSha256Hex128(text)
 }

@@ -9,13 +9,11 @@
 import { GarnerError, isGarnerError } from '../errors.js'
 import type { Emitter, MissReason } from '../events.js'
 import { BoundedCache } from '../keys/bounded-cache.js'
-import { utf8Length } from '../keys/utf8.js'
 import type { StatsCounters } from '../stats.js'
 import type {
   Durability,
   EntryKeys,
   EntryMeta,
-  EntryRecord,
   StoreDriver,
   StoreRead,
   TokenWrite,
@@ -23,6 +21,7 @@ import type {
 import { asStoreError, type StoreGuard, UNAVAILABLE } from '../store/store-guard.js'
 import { invalidationTokenKeys, type NormalBinding, readableId } from './binding.js'
 import { computeEtag, type ETagStrategy } from './etag.js'
+import { etagCanWait, LoadedEntry } from './loaded-entry.js'
 import { type Freshness, servesStale, staleness, storeTtl } from './freshness.js'
 import { nextLastModified } from './last-modified.js'
 import type { LoaderBackoff } from './loader-backoff.js'
@@ -124,39 +123,25 @@ export class Engine {
   }
 
   /**
-   * A hit answered synchronously, when the store can read from process memory and holds a fresh
-   * entry for `plan` (or one to answer stale while `loader` refreshes it); `undefined` otherwise
-   * (then {@link value} does the full read).
+   * The entry for `plan`, as {@link resolve} finds it, but answered synchronously when the store
+   * reads from process memory (the in-process store, a near cache holding the key) and holds it
+   * fresh, or stale within a window that serves it: one read, no promise on a hit. A miss goes on
+   * from that same read.
    */
-  hitNow(plan: Plan, loader: Loader<unknown>): Resolved | undefined {
-    const { driver, emitter } = this.options
+  lookup(
+    plan: Plan,
+    loader: Loader<unknown>,
+    withBody: boolean,
+  ): Resolved | Promise<Resolved | undefined> {
+    const { driver } = this.options
     // While an invalidation is queued, values bound to it must come from the loader: the full
     // read path knows which.
-    if (driver.readNow === undefined || this.pending.size > 0) return undefined
+    if (driver.readNow === undefined || this.pending.size > 0)
+      return this.resolve(plan, loader, withBody)
     const read = driver.readNow(plan.keys, plan.tokenKeys)
-    const meta = read?.meta
-    if (meta === undefined || !read!.hasValue) return undefined
-    const matches = sameTokens(meta.tokens, read!.tokens)
-    // One clock read, and none for an entry without a ttl.
-    const now = meta.freshUntil === Number.POSITIVE_INFINITY ? 0 : this.clock()
-    if (matches && (now === 0 || meta.freshUntil > now)) {
-      countHit(emitter.stats, read!.tier)
-      // Stryker disable next-line ConditionalExpression: emit() does nothing without listeners; the check only skips building the payload
-      if (emitter.has('hit'))
-        emitter.emit('hit', { key: plan.keys.entry, tier: read!.tier ?? 'store' })
-      return {
-        hit: true,
-        stale: false,
-        meta,
-        body: read!.body,
-        value: read!.value,
-        hasValue: true,
-      }
-    }
-    if (plan.freshness.staleWhileRevalidate === 0) return undefined
-    const at = now === 0 ? this.clock() : now
-    if (staleness(meta.freshUntil, matches, plan.freshness, at) !== 'revalidate') return undefined
-    return this.answerStale(plan, read!, loader, at)
+    // A near cache that does not hold the key: the store behind it answers.
+    if (read === undefined) return this.resolve(plan, loader, withBody)
+    return this.settle(plan, loader, withBody, { ok: true, read })
   }
 
   /** The entry for `plan`, from the store or from `loader`; `undefined` when the loader returned it. */
@@ -165,7 +150,19 @@ export class Engine {
     loader: Loader<unknown>,
     withBody: boolean,
   ): Promise<Resolved | undefined> {
-    const snapshot = await this.read(plan, withBody)
+    return this.settle(plan, loader, withBody, await this.read(plan, withBody))
+  }
+
+  /**
+   * Decides what a read means: a hit (answered synchronously), a stale entry served while it is
+   * refreshed or while the loader fails, or a miss that runs the loader.
+   */
+  private settle(
+    plan: Plan,
+    loader: Loader<unknown>,
+    withBody: boolean,
+    snapshot: Snapshot,
+  ): Resolved | Promise<Resolved | undefined> {
     let reason: MissReason = 'unavailable'
     // An entry the loader's failure may be answered with (stale-if-error).
     let fallback: StoreRead | undefined
@@ -174,12 +171,14 @@ export class Engine {
       const { meta, tokens, body } = read
       const matches = meta !== undefined && sameTokens(meta.tokens, tokens)
       if (meta !== undefined && (!withBody || body !== undefined)) {
+        // One clock read, and none for an entry without a ttl.
         const now = meta.freshUntil === Number.POSITIVE_INFINITY ? 0 : this.clock()
         if (matches && (now === 0 || meta.freshUntil > now)) {
-          countHit(this.options.emitter.stats, read.tier)
+          const { emitter } = this.options
+          countHit(emitter.stats, read.tier)
           // Stryker disable next-line ConditionalExpression: emit() does nothing without listeners; the check only skips building the payload
-          if (this.options.emitter.has('hit'))
-            this.options.emitter.emit('hit', { key: plan.keys.entry, tier: read.tier ?? 'store' })
+          if (emitter.has('hit'))
+            emitter.emit('hit', { key: plan.keys.entry, tier: read.tier ?? 'store' })
           const { value, hasValue } = read
           return { hit: true, stale: false, meta, body, value, hasValue }
         }
@@ -211,10 +210,25 @@ export class Engine {
     return this.awaitLoad(plan, work, fallback)
   }
 
-  /** The decoded value of a resolved entry (parsing the body for remote stores). */
-  async value(plan: Plan, loader: Loader<unknown>): Promise<Resolved | undefined> {
-    const resolved = await this.resolve(plan, loader, true)
-    if (resolved === undefined || resolved.hasValue) return resolved
+  /**
+   * The entry for `plan` with its decoded value (parsing the body for remote stores), answered
+   * synchronously when {@link lookup} is.
+   */
+  value(plan: Plan, loader: Loader<unknown>): Resolved | Promise<Resolved | undefined> {
+    const answer = this.lookup(plan, loader, true)
+    if (!(answer instanceof Promise))
+      return answer.hasValue ? answer : this.decode(plan, loader, answer)
+    return answer.then((resolved) =>
+      resolved === undefined || resolved.hasValue ? resolved : this.decode(plan, loader, resolved),
+    )
+  }
+
+  /** Decodes the body of a resolved entry; an unparsable one is reported and reloaded. */
+  private decode(
+    plan: Plan,
+    loader: Loader<unknown>,
+    resolved: Resolved,
+  ): Resolved | Promise<Resolved | undefined> {
     try {
       const value = deepFreeze(deserializeValue(resolved.body!, resolved.meta.dates))
       return { ...resolved, value, hasValue: true }
@@ -502,21 +516,27 @@ export class Engine {
       emitter.emit('load', { key: plan.keys.entry, duration: Date.now() - started })
     }
     if (value === undefined) return undefined
-    const { body, dates } = serializeValue(value)
-    const etag = computeEtag(this.options.etag, { value, body }, plan.variant)
+    const serialized = serializeValue(value)
+    const { etag: strategy } = this.options
     const previous = snapshot.ok ? snapshot.read.meta : undefined
-    const record: EntryRecord = {
-      tokens: tokens as string[],
+    // The tag is needed now to compare with the entry this one replaces; otherwise it may wait.
+    const etag =
+      previous === undefined && etagCanWait(strategy, serialized)
+        ? undefined
+        : computeEtag(strategy, serialized, plan.variant)
+    const record = new LoadedEntry(
+      {
+        tokens: tokens as string[],
+        lastModified: nextLastModified(previous, etag, Date.now()),
+        freshUntil: plan.ttl === undefined ? Number.POSITIVE_INFINITY : this.clock() + plan.ttl,
+      },
+      // Garner's own frozen copy: equal to what a later hit from any store decodes, and the
+      // loader's object is left as the application made it.
+      serialized,
+      strategy,
+      plan.variant,
       etag,
-      lastModified: nextLastModified(previous, etag, Date.now()),
-      size: utf8Length(body),
-      dates,
-      freshUntil: plan.ttl === undefined ? Number.POSITIVE_INFINITY : this.clock() + plan.ttl,
-      body,
-      // Garner's own frozen copy, decoded from the stored text: exactly what a later hit from
-      // any store returns, and the loader's object is left as the application made it.
-      value: deepFreeze(deserializeValue(body, dates)),
-    }
+    )
     if (cacheable) {
       await this.attempt(
         () => this.options.driver.write(plan.keys, record, storeTtl(plan.ttl, plan.freshness)),
@@ -524,7 +544,14 @@ export class Engine {
         plan.keys.entry,
       )
     }
-    return { hit: false, stale: false, meta: record, body, value: record.value, hasValue: true }
+    return {
+      hit: false,
+      stale: false,
+      meta: record,
+      body: record.body,
+      value: record.value,
+      hasValue: true,
+    }
   }
 
   /** The current tokens of `plan`'s bindings; `undefined` when they cannot all be read. */

@@ -6,7 +6,7 @@ import { sha256Hex128 } from '../keys/hash.js'
 
 /** What an ETag strategy sees: the loader's value and its serialized JSON body. */
 export interface ETagInput {
-  /** The loader's value, as Garner stores it. */
+  /** The loader's value, as Garner stores it: Garner's frozen copy. */
   readonly value: unknown
   /** The value's JSON text: the HTTP body the adapters send. */
   readonly body: string

@@ -13,11 +13,15 @@ export class SingleFlight<T> {
     if (current !== undefined) return current
     const work = start()
     this.running.set(key, work)
-    const forget = (): void => {
-      if (this.running.get(key) === work) this.running.delete(key)
-    }
-    work.then(forget, forget)
+    work.then(
+      () => this.forget(key, work),
+      () => this.forget(key, work),
+    )
     return work
+  }
+
+  private forget(key: string, work: Promise<T>): void {
+    if (this.running.get(key) === work) this.running.delete(key)
   }
 
   /**

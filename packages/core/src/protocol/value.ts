@@ -7,12 +7,17 @@ import { childPath, describe, isPlainObject, MAX_DEPTH } from '../keys/canonical
 /** A path from the root of a value to one of its members: object names and array indexes. */
 export type ValuePath = readonly (string | number)[]
 
-/** A value ready for the store: its JSON text and where the Dates in it are. */
+/** A value ready for the store: Garner's frozen copy, its JSON text and where its Dates are. */
 export interface SerializedValue {
   /** `JSON.stringify(value)`: Dates as ISO strings, `undefined` object members left out. */
   readonly body: string
   /** Paths of the Dates in the value, so that reading it back restores them; empty when none. */
   readonly dates: readonly ValuePath[]
+  /**
+   * Garner's own deeply frozen copy of the value (Dates copied, not frozen): what every hit and
+   * miss hands out, equal to parsing `body` back, and independent of the loader's object.
+   */
+  readonly value: unknown
 }
 
 /**
@@ -22,21 +27,83 @@ export interface SerializedValue {
  * Anything else (a Map, a Set, a BigInt, `NaN`, a class instance, a function, a cycle, an
  * `undefined` array element) is refused with a `GarnerError` coded `GARNER_UNSERIALIZABLE`
  * naming its path, rather than stored altered.
+ *
+ * One walk checks the value, copies it and finds its Dates; the text is then the copy's, so what
+ * is stored, sent and handed out are the same data even if the loader's object has getters.
  */
 export function serializeValue(value: unknown): SerializedValue {
   const dates: ValuePath[] = []
-  check(value, [], dates, [])
-  return { body: JSON.stringify(value), dates }
+  let copy: unknown
+  try {
+    copy = frozenCopy(value, [], dates)
+  } catch (error) {
+    if (error !== UNSUPPORTED) throw error
+    // Walk again keeping the path, to say what was refused and where.
+    check(value, [], [])
+    // Only a value whose getters answer differently on a second read gets here.
+    refuse([], 'a value that changed while Garner read it')
+  }
+  return { body: JSON.stringify(copy), dates, value: copy }
 }
 
-// `path` is the way from the root to `value`; the readable label for an error is only built from
-// it when something is refused (this runs on every miss).
-function check(
-  value: unknown,
-  path: (string | number)[],
-  dates: ValuePath[],
-  stack: object[],
-): void {
+/** Thrown by {@link frozenCopy} at anything it cannot keep; never leaves this file. */
+const UNSUPPORTED: unique symbol = Symbol('unsupported')
+
+// The fast walk of every miss: no error labels, and depth alone bounds nesting and cycles (a cycle
+// nests without end); check() tells them apart when something is refused.
+function frozenCopy(value: unknown, path: (string | number)[], dates: ValuePath[]): unknown {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value
+    case 'number':
+      if (!Number.isFinite(value)) throw UNSUPPORTED
+      // -0 is written as 0: the copy says what the text says.
+      return value === 0 ? 0 : value
+    case 'object': {
+      if (value === null) return null
+      if (value instanceof Date) {
+        const time = value.getTime()
+        if (Number.isNaN(time)) throw UNSUPPORTED
+        dates.push([...path])
+        return new Date(time)
+      }
+      if (path.length >= MAX_DEPTH) throw UNSUPPORTED
+      if (Array.isArray(value)) {
+        const copy: unknown[] = []
+        for (let index = 0; index < value.length; index++) {
+          const item: unknown = value[index]
+          if (item === undefined) throw UNSUPPORTED
+          path.push(index)
+          copy.push(frozenCopy(item, path, dates))
+          path.pop()
+        }
+        return Object.freeze(copy)
+      }
+      if (!isPlainObject(value)) throw UNSUPPORTED
+      const copy: Record<string, unknown> = {}
+      for (const name in value) {
+        if (!Object.hasOwn(value, name)) continue
+        const member = (value as Record<string, unknown>)[name]
+        if (member === undefined) continue
+        path.push(name)
+        const kept = frozenCopy(member, path, dates)
+        path.pop()
+        // Assigning `__proto__` would set the prototype instead of adding the member.
+        if (name === '__proto__')
+          Object.defineProperty(copy, name, { value: kept, enumerable: true })
+        else copy[name] = kept
+      }
+      return Object.freeze(copy)
+    }
+    default:
+      throw UNSUPPORTED
+  }
+}
+
+// The slow walk, after frozenCopy() refused something: finds what and where, and refuses it with
+// its path. `path` is the way from the root to `value`.
+function check(value: unknown, path: (string | number)[], stack: object[]): void {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -48,7 +115,6 @@ function check(
       if (value === null) return
       if (value instanceof Date) {
         if (Number.isNaN(value.getTime())) refuse(path, 'an invalid Date')
-        dates.push([...path])
         return
       }
       if (stack.length >= MAX_DEPTH) refuse(path, `nested deeper than ${MAX_DEPTH} levels`)
@@ -60,7 +126,7 @@ function check(
           if (!(index in value) || value[index] === undefined) {
             refuse(path, 'undefined (JSON would turn it into null)')
           }
-          check(value[index], path, dates, stack)
+          check(value[index], path, stack)
           path.pop()
         }
       } else {
@@ -70,7 +136,7 @@ function check(
           const member = (value as Record<string, unknown>)[name]
           if (member === undefined) continue
           path.push(name)
-          check(member, path, dates, stack)
+          check(member, path, stack)
           path.pop()
         }
       }
