@@ -143,6 +143,8 @@ export interface FetchOptions extends IdentityOptions {
 }
 
 const NO_CONTEXT: Readonly<Record<string, unknown>> = Object.freeze({})
+// The state `bind` and `key` start from (identities never change a state, they copy it).
+const EMPTY_STATE = Object.freeze(emptyState(NO_CONTEXT))
 // Derived key strings kept for reuse: a few MB at most.
 const KEY_CACHE_SIZE = 10_000
 
@@ -276,12 +278,12 @@ export class Garner {
 
   /** Starts an identity bound to models or model instances. */
   bind(bindings: Bindings): Identity {
-    return this.identity().bind(bindings)
+    return new Identity(this.runtime, EMPTY_STATE, undefined).bind(bindings)
   }
 
   /** Starts an identity with an explicit key part. */
   key(part: KeyPart): Identity {
-    return this.identity().key(part)
+    return new Identity(this.runtime, EMPTY_STATE, undefined).key(part)
   }
 
   /**

@@ -121,7 +121,9 @@ export class Identity<R = never> {
 
   /** Binds the value to models or model instances (see {@link Bindings}); accumulates. */
   bind(bindings: Bindings): Identity<R> {
-    return this.with({ bindings: [...this.state.bindings, ...normalizeBindings(bindings)] })
+    const added = normalizeBindings(bindings)
+    const current = this.state.bindings
+    return this.with({ bindings: current.length === 0 ? added : [...current, ...added] })
   }
 
   /** Adds an explicit key part; parts accumulate in call order. */
@@ -238,7 +240,22 @@ export class Identity<R = never> {
   }
 
   private with(changes: Partial<IdentityState>): Identity<R> {
-    return new Identity(this.runtime, { ...this.state, ...changes }, this.writer)
+    // Member by member rather than `{ ...state, ...changes }`: two spreads cost more than the
+    // rest of a chained hit.
+    const state = this.state
+    return new Identity(
+      this.runtime,
+      {
+        parts: changes.parts ?? state.parts,
+        bindings: changes.bindings ?? state.bindings,
+        ttl: 'ttl' in changes ? changes.ttl : state.ttl,
+        freshness: 'freshness' in changes ? changes.freshness : state.freshness,
+        isPublic: changes.isPublic ?? state.isPublic,
+        caller: 'caller' in changes ? changes.caller : state.caller,
+        context: changes.context ?? state.context,
+      },
+      this.writer,
+    )
   }
 }
 

@@ -51,7 +51,10 @@ export function garnerIdentity(
     const extra = context === undefined ? undefined : context(c)
     c.set(
       'garner',
-      garner.identity({ ...extra, request: requestInfo(c.req) }, new HonoWriter(c, notFound)),
+      garner.identity(
+        { ...extra, request: requestInfo(c.req, c.env) },
+        new HonoWriter(c, notFound),
+      ),
     )
     return next()
   })

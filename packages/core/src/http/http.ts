@@ -5,7 +5,6 @@
 import type { RequestInfo } from '../keys/strategies/key-strategy.js'
 import type { NormalBinding } from '../protocol/binding.js'
 import type { Engine, Loader, Plan, Resolved } from '../protocol/engine.js'
-import type { EntryMeta } from '../store/store.js'
 import {
   DEFAULT_PUBLIC_CACHE_CONTROL,
   type PublicCacheDirectives,
@@ -140,8 +139,8 @@ export function sharedHeaders(
   context: RespondContext,
   answer: Resolved,
   now: number,
+  headers: Record<string, string> = {},
 ): Record<string, string> {
-  const headers: Record<string, string> = {}
   if (!context.isPublic) {
     headers['Cache-Control'] = options.cacheControl ?? DEFAULT_CACHE_CONTROL
     headers.Vary = options.vary ?? DEFAULT_VARY
@@ -199,17 +198,15 @@ export async function respond(
   let resolved: Resolved | undefined = await engine.lookup(plan, loader, wantBody)
   if (resolved === undefined) return undefined
   const now = Date.now()
-  const shared = (answer: Resolved): Record<string, string> =>
-    sharedHeaders(plan, options, context, answer, engine.now())
   if (isNotModified(conditions, resolved.meta, now)) {
     return {
       status: 304,
-      headers: validatorHeaders(resolved.meta, now, shared(resolved)),
+      headers: answerHeaders(engine, plan, options, context, resolved, now),
       body: undefined,
     }
   }
   if (method === 'HEAD') {
-    const headers = validatorHeaders(resolved.meta, now, shared(resolved))
+    const headers = answerHeaders(engine, plan, options, context, resolved, now)
     headers['Content-Length'] = String(resolved.meta.size)
     return { status: 200, headers, body: undefined }
   }
@@ -218,23 +215,26 @@ export async function respond(
   if (resolved === undefined) return undefined
   return {
     status: 200,
-    headers: validatorHeaders(resolved.meta, now, shared(resolved)),
+    headers: answerHeaders(engine, plan, options, context, resolved, now),
     body: resolved.body,
   }
 }
 
-function validatorHeaders(
-  meta: EntryMeta,
+/** The headers of an answer (200, 304 or HEAD), built as one object: this runs on every hit. */
+function answerHeaders(
+  engine: Engine,
+  plan: Plan,
+  options: RespondOptions,
+  context: RespondContext,
+  answer: Resolved,
   now: number,
-  shared: Readonly<Record<string, string>>,
 ): Record<string, string> {
-  const headers: Record<string, string> = {
-    ETag: meta.etag,
-    ...shared,
-    // On a 304 too: some servers (@hono/node-server) stamp text/plain on a response without a
-    // Content-Type, and a cache updating its stored copy from the 304 could take that over.
-    'Content-Type': JSON_CONTENT_TYPE,
-  }
+  const { meta } = answer
+  const headers: Record<string, string> = { ETag: meta.etag }
+  sharedHeaders(plan, options, context, answer, engine.now(), headers)
+  // On a 304 too: some servers (@hono/node-server) stamp text/plain on a response without a
+  // Content-Type, and a cache updating its stored copy from the 304 could take that over.
+  headers['Content-Type'] = JSON_CONTENT_TYPE
   // A Last-Modified ahead of the clock (a change within the same second) is withheld, as
   // RFC 9110 requires; the ETag still validates.
   if (meta.lastModified <= now) headers['Last-Modified'] = formatHttpDate(meta.lastModified)
