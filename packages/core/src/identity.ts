@@ -170,7 +170,7 @@ export class Identity<R = never> {
     }
     // A hit from process memory is answered at once: one settled promise, nothing else.
     if (!(answer instanceof Promise)) return Promise.resolve(answer.value as T)
-    return answer.then(valueOf) as Promise<T>
+    return answer.then(resolvedValue) as Promise<T>
   }
 
   /** The value with its ETag, Last-Modified time and whether it was a hit. */
@@ -404,7 +404,7 @@ export function checkContext<C extends Readonly<Record<string, unknown>>>(contex
   return context
 }
 
-function valueOf(resolved: Resolved | undefined): unknown {
+function resolvedValue(resolved: Resolved | undefined): unknown {
   return resolved?.value
 }
 

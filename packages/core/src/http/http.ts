@@ -195,7 +195,7 @@ export async function respond(
   // A client that sends validators usually holds the current copy: read the small metadata
   // first, and the body only if it turns out to be needed.
   const wantBody = method === 'GET' && !hasPreconditions(conditions)
-  let resolved: Resolved | undefined = await engine.lookup(plan, loader, wantBody)
+  let resolved: Resolved | undefined = await engine.lookup(plan, loader, wantBody ? 'body' : 'meta')
   if (resolved === undefined) return undefined
   const now = Date.now()
   if (isNotModified(conditions, resolved.meta, now)) {

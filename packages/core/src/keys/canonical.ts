@@ -31,6 +31,7 @@ const UNSUPPORTED: unique symbol = Symbol('unsupported')
 
 // Strings that JSON writes as they are between quotes: no quote, backslash, control character
 // or surrogate (a lone one is escaped).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters JSON escapes
 const PLAIN_STRING = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/
 
 /** A string in JSON quotes, as `JSON.stringify` writes it (a plain one without the call). */

@@ -405,6 +405,26 @@ describe('engine: freshness', () => {
 })
 
 describe('engine: hits', () => {
+  it('keeps the tag of a value with Dates as loaded, whatever a caller does to its Date', async () => {
+    const garner = createGarner()
+    const value = await garner.fetch('d', () => ({ at: new Date(0) }))
+    value.at.setTime(1_000)
+    const { etag } = await garner.entry('d', () => ({ at: new Date(5) }))
+    const fresh = await createGarner().entry('d', () => ({ at: new Date(0) }))
+    expect(etag).toBe(fresh.etag)
+  })
+
+  it('answers a fetch from the in-process store without writing the body, and a body read with it', async () => {
+    const store = memoryStore()
+    const garner = createGarner({ store })
+    await garner.fetch('k', () => ({ a: 'x' }), { bind: 'W' })
+    const { key, tokenKeys } = garner.key('k').bind('W').describe()
+    const keys = { entry: key, body: key.replace(':e:', ':b:') }
+    expect(store.readNow(keys, tokenKeys, false).body).toBeUndefined()
+    expect(store.readNow(keys, tokenKeys, true).body).toBe('{"a":"x"}')
+    expect(await garner.fetch('k', () => ({ a: 'y' }), { bind: 'W' })).toEqual({ a: 'x' })
+  })
+
   it('answers an in-process store from one synchronous read: a hit at once, a miss from the same read', async () => {
     const store = memoryStore()
     let reads = 0

@@ -21,13 +21,13 @@ import type {
 import { asStoreError, type StoreGuard, UNAVAILABLE } from '../store/store-guard.js'
 import { invalidationTokenKeys, type NormalBinding, readableId } from './binding.js'
 import { computeEtag, type ETagStrategy } from './etag.js'
-import { etagCanWait, LoadedEntry } from './loaded-entry.js'
 import { type Freshness, servesStale, staleness, storeTtl } from './freshness.js'
 import { nextLastModified } from './last-modified.js'
+import { canWait, LoadedEntry } from './loaded-entry.js'
 import type { LoaderBackoff } from './loader-backoff.js'
 import { SingleFlight } from './single-flight.js'
 import { newToken } from './token.js'
-import { deepFreeze, deserializeValue, serializeValue } from './value.js'
+import { copyValue, deepFreeze, deserializeValue } from './value.js'
 
 /** Everything the engine needs to know about one fetch. */
 export interface Plan {
@@ -50,6 +50,12 @@ export interface Resolved {
   /** True when the entry was past its `ttl` (or invalidated) and answered by a stale window. */
   readonly stale: boolean
 }
+
+/**
+ * What a caller needs of an entry: its metadata (a 304 check, a HEAD), its body (a 200), or its
+ * decoded value (a fetch; a store that keeps values needs no body for it).
+ */
+export type Want = 'meta' | 'body' | 'value'
 
 /** A loader: anything that produces the value on a miss. */
 export type Loader<T> = () => T | Promise<T>
@@ -131,26 +137,22 @@ export class Engine {
   lookup(
     plan: Plan,
     loader: Loader<unknown>,
-    withBody: boolean,
+    want: Want,
   ): Resolved | Promise<Resolved | undefined> {
     const { driver } = this.options
     // While an invalidation is queued, values bound to it must come from the loader: the full
     // read path knows which.
     if (driver.readNow === undefined || this.pending.size > 0)
-      return this.resolve(plan, loader, withBody)
-    const read = driver.readNow(plan.keys, plan.tokenKeys)
+      return this.resolve(plan, loader, want)
+    const read = driver.readNow(plan.keys, plan.tokenKeys, want !== 'value')
     // A near cache that does not hold the key: the store behind it answers.
-    if (read === undefined) return this.resolve(plan, loader, withBody)
-    return this.settle(plan, loader, withBody, { ok: true, read })
+    if (read === undefined) return this.resolve(plan, loader, want)
+    return this.settle(plan, loader, want, { ok: true, read })
   }
 
   /** The entry for `plan`, from the store or from `loader`; `undefined` when the loader returned it. */
-  async resolve(
-    plan: Plan,
-    loader: Loader<unknown>,
-    withBody: boolean,
-  ): Promise<Resolved | undefined> {
-    return this.settle(plan, loader, withBody, await this.read(plan, withBody))
+  async resolve(plan: Plan, loader: Loader<unknown>, want: Want): Promise<Resolved | undefined> {
+    return this.settle(plan, loader, want, await this.read(plan, want))
   }
 
   /**
@@ -160,7 +162,7 @@ export class Engine {
   private settle(
     plan: Plan,
     loader: Loader<unknown>,
-    withBody: boolean,
+    want: Want,
     snapshot: Snapshot,
   ): Resolved | Promise<Resolved | undefined> {
     let reason: MissReason = 'unavailable'
@@ -170,7 +172,8 @@ export class Engine {
       const { read } = snapshot
       const { meta, tokens, body } = read
       const matches = meta !== undefined && sameTokens(meta.tokens, tokens)
-      if (meta !== undefined && (!withBody || body !== undefined)) {
+      const usable = want === 'meta' || body !== undefined || (want === 'value' && read.hasValue)
+      if (meta !== undefined && usable) {
         // One clock read, and none for an entry without a ttl.
         const now = meta.freshUntil === Number.POSITIVE_INFINITY ? 0 : this.clock()
         if (matches && (now === 0 || meta.freshUntil > now)) {
@@ -215,7 +218,7 @@ export class Engine {
    * synchronously when {@link lookup} is.
    */
   value(plan: Plan, loader: Loader<unknown>): Resolved | Promise<Resolved | undefined> {
-    const answer = this.lookup(plan, loader, true)
+    const answer = this.lookup(plan, loader, 'value')
     if (!(answer instanceof Promise))
       return answer.hasValue ? answer : this.decode(plan, loader, answer)
     return answer.then((resolved) =>
@@ -251,7 +254,7 @@ export class Engine {
       plan.keys.body,
     )
     return body === FAILED || body === undefined
-      ? this.resolve(plan, loader, true)
+      ? this.resolve(plan, loader, 'body')
       : { ...resolved, body }
   }
 
@@ -293,8 +296,10 @@ export class Engine {
     this.flights.detachAll()
   }
 
-  private async read(plan: Plan, withBody: boolean): Promise<Snapshot> {
+  private async read(plan: Plan, want: Want): Promise<Snapshot> {
     const { driver, guard } = this.options
+    // A remote store decodes the value from the body.
+    const withBody = want !== 'meta'
     if (guard === undefined)
       return { ok: true, read: await driver.read(plan.keys, plan.tokenKeys, withBody) }
     // Stryker disable next-line ConditionalExpression,EqualityOperator: flushing an empty queue writes nothing and no key is pending; the check skips the call
@@ -303,7 +308,7 @@ export class Engine {
       if (plan.tokenKeys.some((key) => this.pending.has(key))) return UNREADABLE
     } else {
       // A near cache answers from memory without the guard's timer.
-      const near = driver.readNow?.(plan.keys, plan.tokenKeys)
+      const near = driver.readNow?.(plan.keys, plan.tokenKeys, want !== 'value')
       if (near !== undefined) return { ok: true, read: near }
     }
     try {
@@ -516,26 +521,29 @@ export class Engine {
       emitter.emit('load', { key: plan.keys.entry, duration: Date.now() - started })
     }
     if (value === undefined) return undefined
-    const serialized = serializeValue(value)
+    const copied = copyValue(value)
     const { etag: strategy } = this.options
     const previous = snapshot.ok ? snapshot.read.meta : undefined
-    // The tag is needed now to compare with the entry this one replaces; otherwise it may wait.
-    const etag =
-      previous === undefined && etagCanWait(strategy, serialized)
-        ? undefined
-        : computeEtag(strategy, serialized, plan.variant)
+    // The text and tag wait until something reads them, unless they are needed now: to compare
+    // with the entry this one replaces, or because they cannot wait (see canWait).
+    let body: string | undefined
+    let etag: string | undefined
+    if (previous !== undefined || !canWait(strategy, copied)) {
+      body = JSON.stringify(copied.value)
+      etag = computeEtag(strategy, { value: copied.value, body }, plan.variant)
+    }
+    // Garner's own frozen copy: equal to what a later hit from any store decodes, and the
+    // loader's object is left as the application made it.
     const record = new LoadedEntry(
       {
         tokens: tokens as string[],
         lastModified: nextLastModified(previous, etag, Date.now()),
         freshUntil: plan.ttl === undefined ? Number.POSITIVE_INFINITY : this.clock() + plan.ttl,
       },
-      // Garner's own frozen copy: equal to what a later hit from any store decodes, and the
-      // loader's object is left as the application made it.
-      serialized,
+      copied,
       strategy,
       plan.variant,
-      etag,
+      { body, etag },
     )
     if (cacheable) {
       await this.attempt(
@@ -548,7 +556,10 @@ export class Engine {
       hit: false,
       stale: false,
       meta: record,
-      body: record.body,
+      // Written when an HTTP answer asks for it (a fetch never does).
+      get body(): string {
+        return record.body
+      },
       value: record.value,
       hasValue: true,
     }

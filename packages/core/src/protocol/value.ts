@@ -20,6 +20,42 @@ export interface SerializedValue {
   readonly value: unknown
 }
 
+/** Garner's copy of a loader's value, before its JSON text is written. */
+export interface CopiedValue {
+  /**
+   * Garner's own deeply frozen copy of the value (Dates copied, not frozen): what every hit and
+   * miss hands out, equal to parsing its JSON text back, and independent of the loader's object.
+   */
+  readonly value: unknown
+  /** Paths of the Dates in the value, so that reading it back restores them; empty when none. */
+  readonly dates: readonly ValuePath[]
+  /**
+   * About how many characters the JSON text has (strings and names exactly, numbers roughly): what
+   * the in-process store sizes an entry by without writing the text.
+   */
+  readonly textLength: number
+}
+
+/**
+ * Copies a loader's value for the store (see {@link serializeValue}, which also writes its text):
+ * one walk checks it, copies it into Garner's frozen copy and finds its Dates. Getters on the
+ * loader's object are read once, so what is stored, sent and handed out are the same data.
+ */
+export function copyValue(value: unknown): CopiedValue {
+  const walk: Walk = { path: [], dates: [], chars: 0 }
+  let copy: unknown
+  try {
+    copy = frozenCopy(value, walk)
+  } catch (error) {
+    if (error !== UNSUPPORTED) throw error
+    // Walk again keeping the path, to say what was refused and where.
+    check(value, [], [])
+    // Only a value whose getters answer differently on a second read gets here.
+    refuse([], 'a value that changed while Garner read it')
+  }
+  return { value: copy, dates: walk.dates, textLength: walk.chars }
+}
+
 /**
  * Serializes a loader's value for the store. Accepts what JSON round-trips exactly, plus Dates:
  * `null`, booleans, finite numbers, strings, arrays and plain objects of these, and valid Dates.
@@ -28,22 +64,18 @@ export interface SerializedValue {
  * `undefined` array element) is refused with a `GarnerError` coded `GARNER_UNSERIALIZABLE`
  * naming its path, rather than stored altered.
  *
- * One walk checks the value, copies it and finds its Dates; the text is then the copy's, so what
- * is stored, sent and handed out are the same data even if the loader's object has getters.
+ * The text is the copy's ({@link copyValue}).
  */
 export function serializeValue(value: unknown): SerializedValue {
-  const dates: ValuePath[] = []
-  let copy: unknown
-  try {
-    copy = frozenCopy(value, [], dates)
-  } catch (error) {
-    if (error !== UNSUPPORTED) throw error
-    // Walk again keeping the path, to say what was refused and where.
-    check(value, [], [])
-    // Only a value whose getters answer differently on a second read gets here.
-    refuse([], 'a value that changed while Garner read it')
-  }
+  const { value: copy, dates } = copyValue(value)
   return { body: JSON.stringify(copy), dates, value: copy }
+}
+
+/** Where the walk is, what it found, and how long the text will be. */
+interface Walk {
+  readonly path: (string | number)[]
+  readonly dates: ValuePath[]
+  chars: number
 }
 
 /** Thrown by {@link frozenCopy} at anything it cannot keep; never leaves this file. */
@@ -51,43 +83,55 @@ const UNSUPPORTED: unique symbol = Symbol('unsupported')
 
 // The fast walk of every miss: no error labels, and depth alone bounds nesting and cycles (a cycle
 // nests without end); check() tells them apart when something is refused.
-function frozenCopy(value: unknown, path: (string | number)[], dates: ValuePath[]): unknown {
+function frozenCopy(value: unknown, walk: Walk): unknown {
   switch (typeof value) {
     case 'string':
+      walk.chars += value.length + 2
+      return value
     case 'boolean':
+      walk.chars += 5
       return value
     case 'number':
       if (!Number.isFinite(value)) throw UNSUPPORTED
+      walk.chars += 8
       // -0 is written as 0: the copy says what the text says.
       return value === 0 ? 0 : value
     case 'object': {
-      if (value === null) return null
+      if (value === null) {
+        walk.chars += 4
+        return null
+      }
+      const { path } = walk
       if (value instanceof Date) {
         const time = value.getTime()
         if (Number.isNaN(time)) throw UNSUPPORTED
-        dates.push([...path])
+        walk.dates.push([...path])
+        walk.chars += 26
         return new Date(time)
       }
       if (path.length >= MAX_DEPTH) throw UNSUPPORTED
       if (Array.isArray(value)) {
         const copy: unknown[] = []
+        walk.chars += 2 + value.length
         for (let index = 0; index < value.length; index++) {
           const item: unknown = value[index]
           if (item === undefined) throw UNSUPPORTED
           path.push(index)
-          copy.push(frozenCopy(item, path, dates))
+          copy.push(frozenCopy(item, walk))
           path.pop()
         }
         return Object.freeze(copy)
       }
       if (!isPlainObject(value)) throw UNSUPPORTED
       const copy: Record<string, unknown> = {}
+      walk.chars += 2
       for (const name in value) {
         if (!Object.hasOwn(value, name)) continue
         const member = (value as Record<string, unknown>)[name]
         if (member === undefined) continue
+        walk.chars += name.length + 4
         path.push(name)
-        const kept = frozenCopy(member, path, dates)
+        const kept = frozenCopy(member, walk)
         path.pop()
         // Assigning `__proto__` would set the prototype instead of adding the member.
         if (name === '__proto__')

@@ -85,17 +85,21 @@ export class MemoryStore implements StoreDriver {
     if (slot !== undefined) this.remove(key, slot)
   }
 
-  read(keys: EntryKeys, tokenKeys: readonly string[], _withBody: boolean): Promise<StoreRead> {
-    return Promise.resolve(this.readNow(keys, tokenKeys))
+  read(keys: EntryKeys, tokenKeys: readonly string[], withBody: boolean): Promise<StoreRead> {
+    return Promise.resolve(this.readNow(keys, tokenKeys, withBody))
   }
 
   /** The synchronous read behind {@link read}: the hit path of the default store. */
-  readNow(keys: EntryKeys, tokenKeys: readonly string[]): StoreRead {
-    return this.readAt(keys, tokenKeys, Date.now())
+  readNow(keys: EntryKeys, tokenKeys: readonly string[], withBody = true): StoreRead {
+    return this.readAt(keys, tokenKeys, Date.now(), withBody)
   }
 
-  /** {@link readNow} at a given time (ms since the epoch), for a caller that already read the clock. */
-  readAt(keys: EntryKeys, tokenKeys: readonly string[], now: number): StoreRead {
+  /**
+   * {@link readNow} at a given time (ms since the epoch), for a caller that already read the
+   * clock. The body is left out unless `withBody`: the value is kept, and a loaded entry writes
+   * its body only when first asked for it.
+   */
+  readAt(keys: EntryKeys, tokenKeys: readonly string[], now: number, withBody = true): StoreRead {
     const record = this.live(keys.entry, now)?.record
     const tokens: (string | undefined)[] = new Array(tokenKeys.length)
     for (let index = 0; index < tokenKeys.length; index++) {
@@ -104,7 +108,14 @@ export class MemoryStore implements StoreDriver {
     const { tier } = this
     return record === undefined
       ? { meta: undefined, body: undefined, hasValue: false, tokens, tier }
-      : { meta: record, body: record.body, value: record.value, hasValue: true, tokens, tier }
+      : {
+          meta: record,
+          body: withBody ? record.body : undefined,
+          value: record.value,
+          hasValue: true,
+          tokens,
+          tier,
+        }
   }
 
   readBody(keys: EntryKeys, etag: string): Promise<string | undefined> {
@@ -113,8 +124,10 @@ export class MemoryStore implements StoreDriver {
   }
 
   write(keys: EntryKeys, record: EntryRecord, ttl: number | undefined): Promise<void> {
-    // Strings are UTF-16 in memory; the value is counted once more, as about its JSON size.
-    const size = SLOT_OVERHEAD + 2 * keys.entry.length + 4 * record.body.length
+    // Strings are UTF-16 in memory; the value is counted once more, as about its JSON size. A
+    // loaded entry's text may not be written yet: its estimated length counts for it.
+    const length = record.bodyLength ?? record.body.length
+    const size = SLOT_OVERHEAD + 2 * keys.entry.length + 4 * length
     this.put(keys.entry, { record, token: undefined, size, expires: expiry(ttl), used: false })
     return Promise.resolve()
   }

@@ -142,10 +142,10 @@ export class NearCacheDriver implements StoreDriver, NearCacheStatus {
     return this.tracker.sync()
   }
 
-  readNow(keys: EntryKeys, tokenKeys: readonly string[]): StoreRead | undefined {
+  readNow(keys: EntryKeys, tokenKeys: readonly string[], withBody = true): StoreRead | undefined {
     const now = Date.now()
     if (now >= this.tracker.servingUntil) return undefined
-    const read = this.local.readAt(keys, tokenKeys, now)
+    const read = this.local.readAt(keys, tokenKeys, now, withBody)
     if (read.meta === undefined) return undefined
     for (let index = 0; index < read.tokens.length; index++) {
       if (read.tokens[index] === undefined) return undefined
@@ -154,7 +154,7 @@ export class NearCacheDriver implements StoreDriver, NearCacheStatus {
   }
 
   async read(keys: EntryKeys, tokenKeys: readonly string[], withBody: boolean): Promise<StoreRead> {
-    const near = this.readNow(keys, tokenKeys)
+    const near = this.readNow(keys, tokenKeys, withBody)
     if (near !== undefined) return near
     if (!this.tracker.connected || Date.now() >= this.tracker.servingUntil) {
       // Tracking is down: the store answers, and nothing is kept.

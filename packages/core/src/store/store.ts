@@ -28,6 +28,11 @@ export interface EntryMeta {
 export interface EntryRecord extends EntryMeta {
   readonly body: string
   readonly value: unknown
+  /**
+   * The body's length in characters, or an estimate of it while the body is not written yet
+   * (Garner writes it when first read): lets the in-process store size an entry without it.
+   */
+  readonly bodyLength?: number
 }
 
 /** The two keys of an entry: its metadata and its body (a remote store keeps them apart). */
@@ -91,11 +96,12 @@ export interface StoreDriver {
    */
   readonly remote: boolean
   /**
-   * The same read as {@link read}, answered synchronously from process memory (no body is needed:
-   * stores that offer this keep decoded values); `undefined` when only a round trip can answer.
-   * Optional: the engine's synchronous hit path uses it when present.
+   * The same read as {@link read}, answered synchronously from process memory (stores that offer
+   * this keep decoded values, so a fetch needs no body: `withBody` is false then, and a store may
+   * leave `body` out); `undefined` when only a round trip can answer. Optional: the engine's
+   * synchronous hit path uses it when present.
    */
-  readNow?(keys: EntryKeys, tokenKeys: readonly string[]): StoreRead | undefined
+  readNow?(keys: EntryKeys, tokenKeys: readonly string[], withBody?: boolean): StoreRead | undefined
   /** Reads the entry's metadata (and body when `withBody`) together with the tokens. */
   read(keys: EntryKeys, tokenKeys: readonly string[], withBody: boolean): Promise<StoreRead>
   /** Reads the body alone; `undefined` when it is gone or belongs to another version than `etag`. */
