@@ -339,7 +339,7 @@ describe('instrumentGarner on purges', () => {
       'error.type=ECONNREFUSED,garner.purge.outcome=retried,garner.purger=edge': 7,
       'error.type=ECONNREFUSED,garner.purge.outcome=failed,garner.purger=edge': 1,
     })
-    const byOutcome = (name: string) =>
+    const byOutcome = (name: string): Record<string, Histogram> =>
       Object.fromEntries(
         points
           .get(name)!
