@@ -47,7 +47,7 @@ async function baselineCore(ref: string): Promise<CoreModule> {
 }
 
 /** An instrumented Garner on the SDK's meter and tracer providers, exporting in memory. */
-function instrumented(garner: Garner, storeDurations = true): { close(): Promise<void> } {
+function instrumented(garner: Garner, storeDurations = false): { close(): Promise<void> } {
   const reader = new PeriodicExportingMetricReader({
     exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
     exportIntervalMillis: 1_000,
@@ -177,25 +177,26 @@ try {
     }
   })
   const onRedis = createGarner({ namespace: 'plain', store: keyvs[0] })
+  // Default settings (store call durations off), and with store call durations on.
   const onRedisObserved = createGarner({ namespace: 'observed', store: keyvs[1] })
   closers.push(instrumented(onRedisObserved).close)
-  const withoutStoreDurations = createGarner({ namespace: 'lean', store: keyvs[2] })
-  closers.push(instrumented(withoutStoreDurations, false).close)
-  const redisOps = [hit(onRedis), hit(onRedisObserved), hit(withoutStoreDurations)]
+  const withStoreDurations = createGarner({ namespace: 'timed', store: keyvs[2] })
+  closers.push(instrumented(withStoreDurations, true).close)
+  const redisOps = [hit(onRedis), hit(onRedisObserved), hit(withStoreDurations)]
   for (const op of redisOps) await op(0)
   console.log('On Redis (loopback), 7 interleaved rounds:')
   const remote = await interleaved(redisOps, 7, 2_000, 20)
   console.log(line('garner.fetch hit', median(remote.wall[0]!)))
   console.log(
     line(
-      'garner.fetch hit, @garner/otel on',
+      'garner.fetch hit, @garner/otel on (defaults)',
       median(remote.wall[1]!),
       `${compared(remote, 1, 0)} of uninstrumented`,
     ),
   )
   console.log(
     line(
-      'garner.fetch hit, on, storeDurations: false',
+      'garner.fetch hit, on, storeDurations: true',
       median(remote.wall[2]!),
       `${compared(remote, 2, 0)} of uninstrumented`,
     ),

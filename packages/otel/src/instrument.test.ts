@@ -88,11 +88,12 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 
-function instrumented(garner: Garner): ReturnType<typeof telemetry> {
+function instrumented(garner: Garner, storeDurations?: boolean): ReturnType<typeof telemetry> {
   const otel = telemetry()
   const stop = instrumentGarner(garner, {
     meterProvider: otel.meterProvider,
     tracerProvider: otel.tracerProvider,
+    ...(storeDurations === undefined ? {} : { storeDurations }),
   })
   cleanups.push(() => otel.close(), stop)
   return otel
@@ -251,7 +252,11 @@ describe('instrumentGarner store call durations', () => {
     })
     const otel = telemetry()
     cleanups.push(() => otel.close())
-    const stop = instrumentGarner(garner, { meterProvider: otel.meterProvider, traces: false })
+    const stop = instrumentGarner(garner, {
+      meterProvider: otel.meterProvider,
+      traces: false,
+      storeDurations: true,
+    })
     await garner.fetch('k', async () => 1, { bind: ['User', 1] }) // read, writeTokens, read, write
     // More hits than one buffer holds: the full buffer is handed over before collection.
     for (let index = 0; index < STORE_DURATION_BUFFER + 100; index++) {
@@ -373,14 +378,15 @@ describe('instrumentGarner on purges', () => {
   })
 })
 
-describe('instrumentGarner with storeDurations: false', () => {
-  it('records no store call durations, and everything else', async () => {
+describe('instrumentGarner by default, and with storeDurations: false', () => {
+  it.each([
+    ['by default', {}],
+    ['with storeDurations: false', { storeDurations: false }],
+  ])('records no store call durations %s, and everything else', async (_, options) => {
     const garner = createGarner({ store: new Keyv() })
     const otel = telemetry()
     cleanups.push(() => otel.close())
-    cleanups.push(
-      instrumentGarner(garner, { meterProvider: otel.meterProvider, storeDurations: false }),
-    )
+    cleanups.push(instrumentGarner(garner, { meterProvider: otel.meterProvider, ...options }))
     await garner.fetch('k', async () => 1)
     await garner.fetch('k', async () => 1)
     const points = await otel.points()
@@ -478,7 +484,7 @@ describe('instrumentGarner on Redis', () => {
       store: keyv,
       storeTimeout: 1_000,
     })
-    const otel = instrumented(garner)
+    const otel = instrumented(garner, true)
 
     await garner.fetch('p1', () => ({ id: 1 }), { bind: ['Post', 1] }) // miss: read, writeTokens, read, write
     await garner.fetch('p1', () => ({ id: 1 }), { bind: ['Post', 1] }) // hit: read
