@@ -2,15 +2,16 @@
 // GET /feed, which has staleIfError, keeps answering from the cache with no 5xx; its loader is
 // tried at the pace of the loader backoff, not once per request; and once the database is back,
 // the next attempt brings fresh data.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { FRAMEWORKS } from '../src/apps/index.js'
 import {
+  demoPerSuite,
   report,
   StatusCounts,
   send,
   sendJson,
+  startLoad,
   startTestDemo,
-  type TestDemo,
   wait,
 } from './harness.js'
 
@@ -37,21 +38,12 @@ function attemptsAllowed(duration: number): number {
 }
 
 describe.each(FRAMEWORKS)('Database down under load (%s)', (framework) => {
-  let target: TestDemo
-
-  beforeAll(async () => {
-    target = await startTestDemo(framework, 'memory', {
-      feed: FEED,
-      loaderBackoff: BACKOFF,
-      faultRoutes: true,
-    })
-  })
-  afterAll(async () => {
-    await target?.close()
-  })
+  const target = demoPerSuite(() =>
+    startTestDemo(framework, 'memory', { feed: FEED, loaderBackoff: BACKOFF, faultRoutes: true }),
+  )
 
   it('answers GET /feed with no 5xx, bounds loader calls by the backoff, and is fresh again after one refresh', async () => {
-    const { url, demo } = target
+    const { url, demo } = target()
     const faults = demo.database.faults
     const first = await send(url, '/feed')
     expect(first.status).toBe(200)
@@ -61,12 +53,8 @@ describe.each(FRAMEWORKS)('Database down under load (%s)', (framework) => {
     )
 
     const statuses = new StatusCounts()
-    let running = true
-    const clients = Array.from({ length: 6 }, async () => {
-      while (running) {
-        const answer = await send(url, '/feed')
-        statuses.add(answer.status)
-      }
+    const load = startLoad(6, async () => {
+      statuses.add((await send(url, '/feed')).status)
     })
 
     await wait(500)
@@ -93,8 +81,7 @@ describe.each(FRAMEWORKS)('Database down under load (%s)', (framework) => {
     const freshAfterMs = performance.now() - upAt
     stopLoads()
     await wait(300)
-    running = false
-    await Promise.all(clients)
+    await load.stop()
 
     // A write after the outage shows at once: the binding guarantee holds through it all.
     const changed = await sendJson(url, 'PATCH', '/posts/1', { title: 'After the outage' })
@@ -124,7 +111,7 @@ describe.each(FRAMEWORKS)('Database down under load (%s)', (framework) => {
   })
 
   it('serves the fault switch only when DEMO_FAULTS is on, and refuses bad changes', async () => {
-    const { url } = target
+    const { url } = target()
     expect((await send(url, '/admin/database')).json).toMatchObject({ down: false })
     expect((await sendJson(url, 'PUT', '/admin/database', { down: 'yes' })).status).toBe(400)
     expect((await sendJson(url, 'PUT', '/admin/database', { delayMs: -1 })).status).toBe(400)

@@ -1,13 +1,59 @@
 // What the fault suite shares: demos started in process or as real child processes, a private
 // Redis, an HTTP client that never throws on a status, a raw-socket client for bytes fetch()
-// refuses to send, and a printer for the figures each test reports.
+// refuses to send, one demo per suite, a load of looping clients, and a printer for the figures
+// each test reports.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll } from 'vitest'
+import type { TestDemo } from '../testing/test-demo.js'
 
 export { type Answer, send, sendJson } from '../testing/http-client.js'
 export { startTestDemo, type TestDemo } from '../testing/test-demo.js'
+
+/**
+ * One demo for the enclosing `describe`: started before its tests, closed after them. Returns
+ * the accessor its tests read it through.
+ */
+export function demoPerSuite(start: () => Promise<TestDemo>): () => TestDemo {
+  let target: TestDemo | undefined
+  beforeAll(async () => {
+    target = await start()
+  })
+  afterAll(async () => {
+    await target?.close()
+  })
+  return function currentDemo(): TestDemo {
+    if (target === undefined) throw new Error('The suite demo is only there inside its tests.')
+    return target
+  }
+}
+
+/** A running load; `stop()` lets each client finish its step and resolves once all have. */
+export interface Load {
+  stop(): Promise<void>
+}
+
+/**
+ * `clients` concurrent clients, each calling `step(client, n)` for n = 1, 2, … until stopped: the
+ * load the outage suites take their store or database down under.
+ */
+export function startLoad(
+  clients: number,
+  step: (client: number, n: number) => Promise<void>,
+): Load {
+  let running = true
+  const loops = Array.from({ length: clients }, async (_, client) => {
+    for (let n = 1; running; n++) await step(client, n)
+  })
+  return {
+    async stop(): Promise<void> {
+      running = false
+      await Promise.all(loops)
+    },
+  }
+}
 
 /** A demo running as its own process (`tsx src/main.ts`), as `pnpm demo` runs it. */
 export interface DemoProcess {

@@ -2,14 +2,15 @@
 // writes, then started again: requests that need the database answer a clear 503 (never a 500 or a
 // dropped connection), cached reads keep answering, nothing a failed query produced is cached,
 // and once PostgreSQL is back the demo recovers by itself and shows what the database holds.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
+  demoPerSuite,
   report,
   StatusCounts,
   send,
   sendJson,
+  startLoad,
   startTestDemo,
-  type TestDemo,
   wait,
 } from './harness.js'
 
@@ -17,46 +18,34 @@ describe.each([
   ['hono', 'memory'],
   ['express', 'redis'],
 ] as const)('PostgreSQL restarted under load (%s, %s store)', (framework, store) => {
-  let target: TestDemo
-
-  beforeAll(async () => {
-    target = await startTestDemo(framework, store, { database: 'postgresql' })
-  })
-  afterAll(async () => {
-    await target?.close()
-  })
+  const target = demoPerSuite(() => startTestDemo(framework, store, { database: 'postgresql' }))
 
   it('answers 503 while it is down, caches nothing from failed queries, and recovers by itself', async () => {
-    const { url, postgres } = target
+    const { url, postgres } = target()
     const reads = new StatusCounts()
     const writes = new StatusCounts()
     const readsWhileDown = new StatusCounts()
     const writesWhileDown = new StatusCounts()
     let phase: 'before' | 'down' | 'after' = 'before'
-    let running = true
     let written = 0
     const paths = ['/users', '/users/1', '/users/2/posts', '/posts/1', '/posts/3']
 
     // Six clients, each looping over reads (half conditional) and a write every fourth step.
     const etags = new Map<string, string>()
-    const clients = Array.from({ length: 6 }, async (_, client) => {
-      let step = 0
-      while (running) {
-        step += 1
-        const path = paths[(client + step) % paths.length]!
-        const held = etags.get(path)
-        const answer = await send(url, path, {
-          headers: step % 2 === 0 && held !== undefined ? { 'If-None-Match': held } : {},
-        })
-        reads.add(answer.status)
-        if (phase === 'down') readsWhileDown.add(answer.status)
-        if (answer.status === 200) etags.set(path, answer.headers.get('etag')!)
-        if (step % 4 === 0) {
-          const version = ++written
-          const answer = await sendJson(url, 'PATCH', '/users/3', { name: `Linus v${version}` })
-          writes.add(answer.status)
-          if (phase === 'down') writesWhileDown.add(answer.status)
-        }
+    const load = startLoad(6, async (client, step) => {
+      const path = paths[(client + step) % paths.length]!
+      const held = etags.get(path)
+      const answer = await send(url, path, {
+        headers: step % 2 === 0 && held !== undefined ? { 'If-None-Match': held } : {},
+      })
+      reads.add(answer.status)
+      if (phase === 'down') readsWhileDown.add(answer.status)
+      if (answer.status === 200) etags.set(path, answer.headers.get('etag')!)
+      if (step % 4 === 0) {
+        const version = ++written
+        const answer = await sendJson(url, 'PATCH', '/users/3', { name: `Linus v${version}` })
+        writes.add(answer.status)
+        if (phase === 'down') writesWhileDown.add(answer.status)
       }
     })
 
@@ -88,8 +77,7 @@ describe.each([
       await wait(25)
     }
     await wait(300)
-    running = false
-    await Promise.all(clients)
+    await load.stop()
 
     report(`PostgreSQL crash and restart under load (${framework}, ${store} store)`, {
       'requests sent': reads.total + writes.total,

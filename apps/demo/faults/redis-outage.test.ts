@@ -1,30 +1,24 @@
 // Redis killed with SIGKILL in the middle of a load of concurrent reads and writes, then
 // restarted: cached routes keep answering from the database (no 5xx), /kv answers 503, and once
 // Redis is back caching resumes by itself.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { FRAMEWORKS } from '../src/apps/index.js'
 import {
+  demoPerSuite,
   report,
   StatusCounts,
   send,
   sendJson,
+  startLoad,
   startTestDemo,
-  type TestDemo,
   wait,
 } from './harness.js'
 
 describe.each(FRAMEWORKS)('Redis killed under load (%s)', (framework) => {
-  let target: TestDemo
-
-  beforeAll(async () => {
-    target = await startTestDemo(framework, 'redis')
-  })
-  afterAll(async () => {
-    await target?.close()
-  })
+  const target = demoPerSuite(() => startTestDemo(framework, 'redis'))
 
   it('keeps cached routes up, answers /kv with 503, and resumes caching after the restart', async () => {
-    const { url, redis, demo } = target
+    const { url, redis, demo } = target()
     const cached = new StatusCounts()
     const writes = new StatusCounts()
     const kv = new StatusCounts()
@@ -37,29 +31,24 @@ describe.each(FRAMEWORKS)('Redis killed under load (%s)', (framework) => {
     let phase: 'before' | 'down' | 'after' = 'before'
     const kvDuringOutage = new StatusCounts()
     const kvAfterRestart = new StatusCounts()
-    let running = true
     let writeCounter = 0
     // Six clients, each looping over reads (some with If-None-Match), writes and /kv.
-    const clients = Array.from({ length: 6 }, async (_, client) => {
-      let step = 0
-      while (running) {
-        step += 1
-        const path = ['/users', '/users/1', '/users/2/posts', '/posts/1'][(client + step) % 4]!
-        const conditional: Record<string, string> =
-          step % 2 === 0 ? { 'If-None-Match': etags.get(path)! } : {}
-        cached.add((await send(url, path, { headers: conditional })).status)
-        if (step % 5 === 0) {
-          writeCounter += 1
-          writes.add(
-            (await sendJson(url, 'PATCH', '/users/3', { name: `Linus ${writeCounter}` })).status,
-          )
-        }
-        if (step % 3 === 0) {
-          const status = (await send(url, '/kv/outage')).status
-          kv.add(status)
-          if (phase === 'down') kvDuringOutage.add(status)
-          if (phase === 'after') kvAfterRestart.add(status)
-        }
+    const load = startLoad(6, async (client, step) => {
+      const path = ['/users', '/users/1', '/users/2/posts', '/posts/1'][(client + step) % 4]!
+      const conditional: Record<string, string> =
+        step % 2 === 0 ? { 'If-None-Match': etags.get(path)! } : {}
+      cached.add((await send(url, path, { headers: conditional })).status)
+      if (step % 5 === 0) {
+        writeCounter += 1
+        writes.add(
+          (await sendJson(url, 'PATCH', '/users/3', { name: `Linus ${writeCounter}` })).status,
+        )
+      }
+      if (step % 3 === 0) {
+        const status = (await send(url, '/kv/outage')).status
+        kv.add(status)
+        if (phase === 'down') kvDuringOutage.add(status)
+        if (phase === 'after') kvAfterRestart.add(status)
       }
     })
 
@@ -83,8 +72,7 @@ describe.each(FRAMEWORKS)('Redis killed under load (%s)', (framework) => {
         hitsBackMs = performance.now() - restartedAt
       await wait(25)
     }
-    running = false
-    await Promise.all(clients)
+    await load.stop()
 
     report(`Redis SIGKILL under load (${framework})`, {
       'requests sent': cached.total + writes.total + kv.total,

@@ -80,8 +80,13 @@ export function startObservability(garner: Garner): Observability {
   const prometheus = new PrometheusExporter({ preventServerStart: true })
   const sampling = new SamplingReader()
   const meterProvider = new MeterProvider({ readers: [prometheus, sampling] })
-  // Metrics only: the demo registers no tracer, and spans nobody records are pure cost.
-  const uninstrument = instrumentGarner(garner, { meterProvider, traces: false })
+  // Metrics only: the demo registers no tracer, and spans nobody records are pure cost. Store call
+  // durations on: the dashboard charts the store's latency next to the loader's.
+  const uninstrument = instrumentGarner(garner, {
+    meterProvider,
+    traces: false,
+    storeDurations: true,
+  })
 
   const samples: Sample[] = []
   let previous: Totals | undefined

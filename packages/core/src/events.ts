@@ -60,7 +60,29 @@ export interface GarnerEvents {
    * it settles, if ever; the timeout itself is an `error` event.
    */
   store: { readonly operation: StoreOperation; readonly duration: number; readonly error?: unknown }
+  /**
+   * One attempt to purge a batch of surrogate keys on a shared cache finished (see `purgers`).
+   * `purger` is the purger's `name`; `keys` the surrogate keys in the batch; `invalidations` how
+   * many invalidations the batch carries (those of one tick, and those that arrived while the
+   * previous batch ran, share one batch); `attempt` counts from 1; `duration` in milliseconds.
+   * `outcome`: `ok` when the cache confirmed the purge, `retried` when it failed and will be
+   * retried after a backoff (with more keys if more arrived meanwhile), `failed` when it failed
+   * for the last time and the batch is given up. A failed attempt carries its `error`, and is
+   * also reported on the `error` event with `operation: 'purge'`.
+   */
+  purge: {
+    readonly purger: string
+    readonly keys: number
+    readonly invalidations: number
+    readonly attempt: number
+    readonly outcome: PurgeOutcome
+    readonly duration: number
+    readonly error?: unknown
+  }
 }
+
+/** How one purge attempt ended: confirmed, failed and to be retried, or failed and given up. */
+export type PurgeOutcome = 'ok' | 'retried' | 'failed'
 
 /**
  * The calls Garner makes to a store: entry reads, body reads, entry writes (and the refresh
@@ -89,9 +111,11 @@ export class Emitter {
     hit: undefined,
     miss: undefined,
     load: undefined,
+    refresh: undefined,
     invalidate: undefined,
     error: undefined,
     store: undefined,
+    purge: undefined,
   }
   /** The counters behind `garner.stats()`, bumped at each emit site whether or not anyone listens. */
   readonly stats: StatsCounters = new StatsCounters()

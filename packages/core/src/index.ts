@@ -11,6 +11,7 @@ export type {
   InvalidatedId,
   MissReason,
   MissTracer,
+  PurgeOutcome,
   StoreOperation,
 } from './events.js'
 export {

@@ -8,5 +8,10 @@ export {
   type InstrumentGarnerOptions,
   instrumentGarner,
 } from './instrument.js'
-export { LOADER_DURATION_BUCKETS, STORE_DURATION_BUCKETS } from './metrics.js'
+export {
+  LOADER_DURATION_BUCKETS,
+  PURGE_DURATION_BUCKETS,
+  PURGE_KEYS_BUCKETS,
+  STORE_DURATION_BUCKETS,
+} from './metrics.js'
 export { ATTRIBUTES, METRICS, SPANS } from './names.js'

@@ -1,6 +1,6 @@
 // instrumentGarner read back through OpenTelemetry's in-memory exporters, after scripted
 // sequences on the in-process store and on a real redis-server that is killed halfway.
-import { createGarner, type Garner, memoryStore } from '@garner/core'
+import { createGarner, type Garner, memoryStore, type Purger } from '@garner/core'
 import { type RedisServer, startRedisServer } from '@garner/fixtures'
 import { createKeyv } from '@keyv/redis'
 import { context, metrics, SpanStatusCode, trace } from '@opentelemetry/api'
@@ -21,8 +21,9 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base'
 import Keyv from 'keyv'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { instrumentGarner, METRICS } from './index.js'
+import { STORE_DURATION_BUFFER } from './store-durations.js'
 
 /** A meter and a tracer provider whose output the test reads back. */
 function telemetry() {
@@ -87,11 +88,12 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 
-function instrumented(garner: Garner): ReturnType<typeof telemetry> {
+function instrumented(garner: Garner, storeDurations?: boolean): ReturnType<typeof telemetry> {
   const otel = telemetry()
   const stop = instrumentGarner(garner, {
     meterProvider: otel.meterProvider,
     tracerProvider: otel.tracerProvider,
+    ...(storeDurations === undefined ? {} : { storeDurations }),
   })
   cleanups.push(() => otel.close(), stop)
   return otel
@@ -240,14 +242,151 @@ describe('instrumentGarner on the in-process store', () => {
   })
 })
 
-describe('instrumentGarner with storeDurations: false', () => {
-  it('records no store call durations, and everything else', async () => {
+describe('instrumentGarner store call durations', () => {
+  it('records every call exactly, whether buffered until collection, flushed when full, or left when stopped', async () => {
+    const garner = createGarner({ namespace: 'timed', store: new Keyv() })
+    const seen: Record<string, number[]> = {}
+    garner.on('store', (event) => {
+      seen[event.operation] ??= []
+      seen[event.operation]!.push(event.duration / 1000)
+    })
+    const otel = telemetry()
+    cleanups.push(() => otel.close())
+    const stop = instrumentGarner(garner, {
+      meterProvider: otel.meterProvider,
+      traces: false,
+      storeDurations: true,
+    })
+    await garner.fetch('k', async () => 1, { bind: ['User', 1] }) // read, writeTokens, read, write
+    // More hits than one buffer holds: the full buffer is handed over before collection.
+    for (let index = 0; index < STORE_DURATION_BUFFER + 100; index++) {
+      await garner.fetch('k', async () => 1, { bind: ['User', 1] })
+    }
+
+    const expectExact = (points: Map<string, DataPoint<number | Histogram>[]>) => {
+      const byOperation = new Map(
+        points
+          .get(METRICS.storeDuration)!
+          .map((point) => [point.attributes['garner.store.operation'], point.value as Histogram]),
+      )
+      expect([...byOperation.keys()].sort()).toEqual(Object.keys(seen).sort())
+      for (const [operation, durations] of Object.entries(seen)) {
+        const histogram = byOperation.get(operation)!
+        expect(histogram.count).toBe(durations.length)
+        expect(histogram.min).toBe(Math.min(...durations))
+        expect(histogram.max).toBe(Math.max(...durations))
+        expect(histogram.sum).toBeCloseTo(
+          durations.reduce((sum, value) => sum + value, 0),
+          12,
+        )
+      }
+    }
+    expectExact(await otel.points())
+    expect(seen.read).toHaveLength(STORE_DURATION_BUFFER + 102)
+
+    // Calls buffered when instrumentation stops are still reported at the next collection.
+    await garner.fetch('k', async () => 1, { bind: ['User', 1] })
+    await garner.fetch('k', async () => 1, { bind: ['User', 1] })
+    stop()
+    await garner.fetch('k', async () => 1, { bind: ['User', 1] }) // after stop: not recorded
+    seen.read!.pop()
+    expectExact(await otel.points())
+  })
+})
+
+describe('instrumentGarner on purges', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('counts purge attempts by purger and outcome, with their durations and batch sizes', async () => {
+    let calls = 0
+    const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })
+    const purger: Purger = {
+      name: 'edge',
+      header: { name: 'xkey', separator: ' ', maxLength: 8_000 },
+      async purge() {
+        calls++
+        // 1: ok. 2: fails, 3: ok (one retry). 4 and on: fails (given up after 8 attempts).
+        if (calls === 2) throw new RangeError('429 Too Many Requests')
+        if (calls >= 4) throw refused
+      },
+    }
+    const garner = createGarner({ namespace: 'edge', purgers: [purger], purgeTimeout: 60_000 })
+    const otel = telemetry()
+    cleanups.push(() => otel.close())
+    cleanups.push(instrumentGarner(garner, { meterProvider: otel.meterProvider, traces: false }))
+    // The queue's backoff waits (about 25 s for a batch given up) run on fake timers; the
+    // metric reader keeps the real ones it was created with.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    const settle = async (invalidation: Promise<void>) => {
+      let settled = false
+      void invalidation.then(() => {
+        settled = true
+      })
+      while (!settled) await vi.advanceTimersByTimeAsync(1_000)
+    }
+
+    await settle(garner.invalidate('User', 1)) // keys User:1, User: ok
+    const posts = garner.invalidateMany([
+      ['Post', 1],
+      ['Post', 2],
+    ])
+    await settle(posts) // keys Post:1, Post:2, Post: retried, ok
+    await settle(garner.invalidate('Tag')) // keys Tag, Tag:*: 7 × retried, failed
+    expect(calls).toBe(11)
+    vi.useRealTimers()
+
+    const points = await otel.points()
+    expect(table(points.get(METRICS.purges))).toEqual({
+      'garner.purge.outcome=ok,garner.purger=edge': 2,
+      'error.type=RangeError,garner.purge.outcome=retried,garner.purger=edge': 1,
+      'error.type=ECONNREFUSED,garner.purge.outcome=retried,garner.purger=edge': 7,
+      'error.type=ECONNREFUSED,garner.purge.outcome=failed,garner.purger=edge': 1,
+    })
+    const byOutcome = (name: string): Record<string, Histogram> =>
+      Object.fromEntries(
+        points
+          .get(name)!
+          .map((point) => [point.attributes['garner.purge.outcome'], point.value as Histogram]),
+      )
+    const keys = byOutcome(METRICS.purgeKeys)
+    expect(Object.keys(keys).sort()).toEqual(['failed', 'ok', 'retried'])
+    expect([keys.ok!.count, keys.ok!.sum, keys.ok!.min, keys.ok!.max]).toEqual([2, 5, 2, 3])
+    expect([keys.retried!.count, keys.retried!.sum]).toEqual([8, 3 + 7 * 2])
+    expect([keys.failed!.count, keys.failed!.sum]).toEqual([1, 2])
+    const durations = byOutcome(METRICS.purgeDuration)
+    expect(Object.fromEntries(Object.entries(durations).map(([k, h]) => [k, h.count]))).toEqual({
+      ok: 2,
+      retried: 8,
+      failed: 1,
+    })
+    for (const histogram of Object.values(durations)) {
+      expect(histogram.min).toBeGreaterThanOrEqual(0)
+      expect(histogram.max).toBeLessThan(1)
+    }
+    for (const point of points.get(METRICS.purges)!) {
+      expect(point.attributes['garner.namespace']).toBe('edge')
+    }
+    // Purge failures are not store errors.
+    expect(points.get(METRICS.storeErrors)).toBeUndefined()
+    expect(table(points.get(METRICS.invalidations))).toEqual({
+      'garner.invalidation.scope=instance,garner.model=User': 1,
+      'garner.invalidation.scope=instance,garner.model=Post': 2,
+      'garner.invalidation.scope=model,garner.model=Tag': 1,
+    })
+  })
+})
+
+describe('instrumentGarner by default, and with storeDurations: false', () => {
+  it.each([
+    ['by default', {}],
+    ['with storeDurations: false', { storeDurations: false }],
+  ])('records no store call durations %s, and everything else', async (_, options) => {
     const garner = createGarner({ store: new Keyv() })
     const otel = telemetry()
     cleanups.push(() => otel.close())
-    cleanups.push(
-      instrumentGarner(garner, { meterProvider: otel.meterProvider, storeDurations: false }),
-    )
+    cleanups.push(instrumentGarner(garner, { meterProvider: otel.meterProvider, ...options }))
     await garner.fetch('k', async () => 1)
     await garner.fetch('k', async () => 1)
     const points = await otel.points()
@@ -345,7 +484,7 @@ describe('instrumentGarner on Redis', () => {
       store: keyv,
       storeTimeout: 1_000,
     })
-    const otel = instrumented(garner)
+    const otel = instrumented(garner, true)
 
     await garner.fetch('p1', () => ({ id: 1 }), { bind: ['Post', 1] }) // miss: read, writeTokens, read, write
     await garner.fetch('p1', () => ({ id: 1 }), { bind: ['Post', 1] }) // hit: read

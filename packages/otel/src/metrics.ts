@@ -1,10 +1,13 @@
 // Garner's metrics on an OpenTelemetry Meter. Hits, misses and the in-process tier are read from
-// garner.stats() at collection time, so a hit records nothing and costs nothing; loaders, store
-// calls, store errors and invalidations, which are slow or rare, record as their events arrive.
+// garner.stats() at collection time, so a hit records nothing and costs nothing; store call
+// durations (one per Redis hit) are buffered and recorded in a batch at collection time; loaders,
+// failed store calls, store errors and invalidations, which are slow or rare, record as their
+// events arrive.
 import type { Garner, GarnerEvents, StoreOperation } from '@garner/core'
 import type { Attributes, BatchObservableResult, Meter } from '@opentelemetry/api'
 import { errorType } from './error-type.js'
 import { ATTRIBUTES, METRICS } from './names.js'
+import { type StoreDurations, storeDurations } from './store-durations.js'
 
 /** Bucket bounds of `garner.loader.duration`, in seconds: OpenTelemetry's HTTP duration buckets. */
 export const LOADER_DURATION_BUCKETS: readonly number[] = [
@@ -16,12 +19,18 @@ export const STORE_DURATION_BUCKETS: readonly number[] = [
   0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
 ]
 
+/** Bucket bounds of `garner.purge.duration`, in seconds: a purge is an HTTP call to a cache's API. */
+export const PURGE_DURATION_BUCKETS: readonly number[] = LOADER_DURATION_BUCKETS
+
+/** Bucket bounds of `garner.purge.keys`: surrogate keys per batch. */
+export const PURGE_KEYS_BUCKETS: readonly number[] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000]
+
 /** Records `garner`'s metrics on `meter`; returns the function that stops recording. */
 export function recordMetrics(
   garner: Garner,
   meter: Meter,
   base: Attributes,
-  storeDurations: boolean,
+  recordStoreDurations: boolean,
 ): () => void {
   const hits = meter.createObservableCounter(METRICS.hits, {
     description: 'Fetches answered from the cache, by the tier that answered.',
@@ -66,6 +75,21 @@ export function recordMetrics(
     unit: '{invalidation}',
   })
 
+  const purges = meter.createCounter(METRICS.purges, {
+    description: 'Purge attempts on shared caches, by purger and outcome.',
+    unit: '{attempt}',
+  })
+  const purgeDuration = meter.createHistogram(METRICS.purgeDuration, {
+    description: 'How long purge attempts on shared caches took.',
+    unit: 's',
+    advice: { explicitBucketBoundaries: [...PURGE_DURATION_BUCKETS] },
+  })
+  const purgeKeys = meter.createHistogram(METRICS.purgeKeys, {
+    description: 'Surrogate keys per purge attempt.',
+    unit: '{key}',
+    advice: { explicitBucketBoundaries: [...PURGE_KEYS_BUCKETS] },
+  })
+
   // Attribute sets that never change are built once.
   const near = { ...base, [ATTRIBUTES.tier]: 'near' }
   const store = { ...base, [ATTRIBUTES.tier]: 'store' }
@@ -84,7 +108,14 @@ export function recordMetrics(
     writeTokens: operation('writeTokens'),
   }
 
+  const durations: StoreDurations | undefined = recordStoreDurations
+    ? storeDurations(storeDuration, storeOperations)
+    : undefined
+
   function observeStats(result: BatchObservableResult): void {
+    // Observable callbacks run before the synchronous instruments are collected: the buffered
+    // store durations land in this collection.
+    durations?.flush()
     const stats = garner.stats()
     result.observe(hits, stats.hitsByTier.near, near)
     result.observe(hits, stats.hitsByTier.store, store)
@@ -114,13 +145,35 @@ export function recordMetrics(
     }),
     garner.on('error', function recordStoreError(event: GarnerEvents['error']) {
       // A loader failure answered stale, or a failed background refresh, is not a store error:
-      // its load is recorded with its error type in the loader duration.
-      if (event.operation === 'load' || event.operation === 'refresh') return
+      // its load is recorded with its error type in the loader duration. Nor is a purge that
+      // failed (counted in garner.purges) or was not confirmed in time (the purge goes on).
+      if (
+        event.operation === 'load' ||
+        event.operation === 'refresh' ||
+        event.operation === 'purge'
+      ) {
+        return
+      }
       storeErrors.add(1, {
         ...base,
         [ATTRIBUTES.operation]: event.operation,
         [ATTRIBUTES.errorType]: event.error.code,
       })
+    }),
+    garner.on('purge', function recordPurge(event: GarnerEvents['purge']) {
+      const attributes: Attributes = {
+        ...base,
+        [ATTRIBUTES.purger]: event.purger,
+        [ATTRIBUTES.purgeOutcome]: event.outcome,
+      }
+      purgeDuration.record(event.duration / 1000, attributes)
+      purgeKeys.record(event.keys, attributes)
+      purges.add(
+        1,
+        event.error === undefined
+          ? attributes
+          : { ...attributes, [ATTRIBUTES.errorType]: errorType(event.error) },
+      )
     }),
     garner.on('invalidate', function recordInvalidation(event: GarnerEvents['invalidate']) {
       invalidations.add(1, {
@@ -131,25 +184,27 @@ export function recordMetrics(
     }),
   ]
 
-  if (storeDurations) {
+  if (durations !== undefined) {
     unsubscribe.push(
       garner.on('store', function recordStoreCall(event: GarnerEvents['store']) {
-        // Every hit on a remote store lands here: the successful case reuses its attributes.
-        storeDuration.record(
-          event.duration / 1000,
-          event.error === undefined
-            ? storeOperations[event.operation]
-            : {
-                ...storeOperations[event.operation],
-                [ATTRIBUTES.errorType]: errorType(event.error),
-              },
-        )
+        // Every hit on a remote store lands here: successful calls are buffered (see
+        // store-durations.ts), failures are rare and carry their error type.
+        if (event.error === undefined) {
+          durations.add(event.operation, event.duration / 1000)
+        } else {
+          storeDuration.record(event.duration / 1000, {
+            ...storeOperations[event.operation],
+            [ATTRIBUTES.errorType]: errorType(event.error),
+          })
+        }
       }),
     )
   }
 
   return function stopMetrics(): void {
-    meter.removeBatchObservableCallback(observeStats, observed)
     for (const off of unsubscribe) off()
+    // What was buffered is still reported, at the next collection.
+    durations?.flush()
+    meter.removeBatchObservableCallback(observeStats, observed)
   }
 }

@@ -23,6 +23,12 @@ export const METRICS = {
   memoryUsage: 'garner.memory.usage',
   /** Entries and tokens evicted to stay within the in-process bounds, by `garner.tier`. Counter, `{eviction}`. */
   memoryEvictions: 'garner.memory.evictions',
+  /** Purge attempts on shared caches, by `garner.purger` and `garner.purge.outcome`, with `error.type` when they failed. Counter, `{attempt}`. */
+  purges: 'garner.purges',
+  /** How long purge attempts took, by `garner.purger` and `garner.purge.outcome`. Histogram, seconds. */
+  purgeDuration: 'garner.purge.duration',
+  /** Surrogate keys per purge attempt (the batch size), by `garner.purger` and `garner.purge.outcome`. Histogram, `{key}`. */
+  purgeKeys: 'garner.purge.keys',
 } as const
 
 /** The attributes @garner/otel puts on metric points and spans. */
@@ -41,6 +47,10 @@ export const ATTRIBUTES = {
   model: 'garner.model',
   /** `instance` (`invalidate('User', 42)`) or `model` (`invalidate('User')`). */
   invalidationScope: 'garner.invalidation.scope',
+  /** The purger's `name`: `varnish`, `fastly`, `cloudflare` … */
+  purger: 'garner.purger',
+  /** How a purge attempt ended: `ok`, `retried` (failed, retried after a backoff) or `failed` (given up). */
+  purgeOutcome: 'garner.purge.outcome',
   /** The stored key of the fetch a span is about. */
   key: 'garner.key',
   /** OpenTelemetry's `error.type`: a GarnerError's code, or the error's class name. */

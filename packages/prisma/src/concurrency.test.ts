@@ -1,4 +1,4 @@
-// What only a database server shows: real concurrent transactions on PostgreSQL, on both stores.
+// What only a database server shows: real concurrent transactions on PostgreSQL (on Redis).
 // Writers and readers race on overlapping rows, interactive transactions interleave, a commit
 // lands while a reader is loading the row, and every isolation level (with retries after
 // serialization failures) keeps the guarantee: once a write's commit has returned, no read

@@ -1,4 +1,4 @@
-// Raw SQL writes against real SQLite and PostgreSQL on both stores: the rawWrites option and its safe default.
+// Raw SQL writes against real SQLite (both stores) and PostgreSQL (Redis): the rawWrites option and its safe default.
 import { expect, it } from 'vitest'
 import type { RawWrite } from './index.js'
 import type { TestDatabase } from './testing/database.js'

@@ -1,8 +1,8 @@
 // Purging shared caches after invalidations: one lane per purger, each sending at most one
 // request batch at a time, so that keys from invalidations that arrive meanwhile are coalesced
 // into the next batch. Failed batches are retried with exponential backoff (absorbing keys that
-// arrived during the wait), every failure is reported on the `error` event, and nothing here
-// ever fails the write that caused the purge.
+// arrived during the wait), every attempt is reported on the `purge` event and every failure on
+// the `error` event, and nothing here ever fails the write that caused the purge.
 import { GarnerError } from '../errors.js'
 import type { Emitter } from '../events.js'
 import type { Purger } from './purger.js'
@@ -94,9 +94,22 @@ class Lane {
         this.pending.clear()
         waiters.push(...this.waiters)
         this.waiters = []
+        const started = performance.now()
         const error = await this.attempt([...keys])
-        if (error === undefined) break
         const last = attempt >= this.options.attempts
+        const { emitter } = this.options
+        if (emitter.has('purge')) {
+          emitter.emit('purge', {
+            purger: this.purger.name,
+            keys: keys.size,
+            invalidations: waiters.length,
+            attempt,
+            outcome: error === undefined ? 'ok' : last ? 'failed' : 'retried',
+            duration: performance.now() - started,
+            ...(error === undefined ? {} : { error }),
+          })
+        }
+        if (error === undefined) break
         report(
           this.options.emitter,
           new GarnerError(

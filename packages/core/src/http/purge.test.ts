@@ -1,8 +1,9 @@
 // Purging shared caches through createGarner({ purgers }): what invalidate() sends, batching,
 // retries with backoff, reporting, and the bounded wait.
 import { describe, expect, it } from 'vitest'
-import type { GarnerEvents } from '../events.js'
+import { Emitter, type GarnerEvents } from '../events.js'
 import { createGarner } from '../garner.js'
+import { PurgeQueue } from './purge-queue.js'
 import type { Purger } from './purger.js'
 
 /** A purger that records each call; `fail` decides, per call, whether (and how) it throws. */
@@ -31,6 +32,21 @@ function errors(garner: ReturnType<typeof createGarner>): GarnerEvents['error'][
   const seen: GarnerEvents['error'][] = []
   garner.on('error', (event) => seen.push(event))
   return seen
+}
+
+function purges(garner: ReturnType<typeof createGarner>): GarnerEvents['purge'][] {
+  const seen: GarnerEvents['purge'][] = []
+  garner.on('purge', (event) => seen.push(event))
+  return seen
+}
+
+/** The `purge` event fields of attempt `n` of the one-invalidation batch ['User:7', 'User']. */
+function attempt(n: number, outcome: GarnerEvents['purge']['outcome']) {
+  return { purger: 'recording', keys: 2, invalidations: 1, attempt: n, outcome }
+}
+
+function messageOf(error: unknown): string | undefined {
+  return error instanceof Error ? error.message : undefined
 }
 
 describe('purging on invalidation', () => {
@@ -77,10 +93,15 @@ describe('purging on invalidation', () => {
   it('coalesces invalidations that arrive while a purge is in flight into the next batch', async () => {
     const purger = recordingPurger(() => undefined, 30)
     const garner = createGarner({ purgers: [purger] })
+    const attempts = purges(garner)
     await Promise.all(Array.from({ length: 20 }, (_, id) => garner.invalidate('User', id)))
     // The first tick's invalidations share a request; the rest join the next one.
     expect(purger.calls.length).toBeLessThanOrEqual(2)
     expect(new Set(purger.calls.flat()).size).toBe(21)
+    // The `purge` event says how many keys and invalidations each batch carried.
+    expect(attempts.map((event) => event.outcome)).toEqual(purger.calls.map(() => 'ok'))
+    expect(attempts.map((event) => event.keys)).toEqual(purger.calls.map((keys) => keys.length))
+    expect(attempts.reduce((sum, event) => sum + event.invalidations, 0)).toBe(20)
   })
 
   it('retries a failed purge with backoff, honours retryAfter, and reports each failure', async () => {
@@ -93,7 +114,16 @@ describe('purging on invalidation', () => {
     )
     const garner = createGarner({ purgers: [purger], purgeTimeout: 5_000 })
     const seen = errors(garner)
+    const attempts = purges(garner)
     await garner.invalidate('User', 7)
+    expect(
+      attempts.map(({ duration, error, ...rest }) => ({ ...rest, error: messageOf(error) })),
+    ).toEqual([
+      { ...attempt(1, 'retried'), error: '429 Too Many Requests' },
+      { ...attempt(2, 'retried'), error: 'connection refused' },
+      { ...attempt(3, 'ok'), error: undefined },
+    ])
+    for (const { duration } of attempts) expect(duration).toBeGreaterThanOrEqual(0)
     expect(purger.calls).toEqual([
       ['User:7', 'User'],
       ['User:7', 'User'],
@@ -141,5 +171,28 @@ describe('purging on invalidation', () => {
         ],
       }),
     ).toThrow(/purgers\[0\]/)
+  })
+})
+
+describe('the purge queue', () => {
+  it('reports a batch given up after its last attempt as failed, on the purge and error events', async () => {
+    const emitter = new Emitter()
+    const attempts: GarnerEvents['purge'][] = []
+    const failures: GarnerEvents['error'][] = []
+    emitter.on('purge', (event) => attempts.push(event))
+    emitter.on('error', (event) => failures.push(event))
+    const purger = recordingPurger(() => new Error('down'))
+    const queue = new PurgeQueue({ purgers: [purger], timeout: 5_000, attempts: 2, emitter })
+    await queue.purge(['User:7', 'User'])
+    expect(
+      attempts.map(({ duration, error, ...rest }) => ({ ...rest, error: messageOf(error) })),
+    ).toEqual([
+      { ...attempt(1, 'retried'), error: 'down' },
+      { ...attempt(2, 'failed'), error: 'down' },
+    ])
+    expect(failures.map((event) => event.error.message.includes('giving up'))).toEqual([
+      false,
+      true,
+    ])
   })
 })

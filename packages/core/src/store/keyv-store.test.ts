@@ -1,6 +1,7 @@
 import { Keyv } from 'keyv'
 import { describe, expect, it, vi } from 'vitest'
 import { GarnerError } from '../errors.js'
+import { createGarner } from '../garner.js'
 import { encodeBody, encodeMeta } from './entry-codec.js'
 import { isKeyvLike, type KeyvStorageAdapter, KeyvStoreDriver } from './keyv-store.js'
 import type { EntryRecord } from './store.js'
@@ -163,6 +164,28 @@ describe('KeyvStoreDriver', () => {
     await expect(driver.readBody(keys, '"abc"')).rejects.toBe(failure)
     store.get = get
     expect(await driver.readBody(keys, '"abc"')).toBeUndefined()
+  })
+})
+
+describe('KeyvStoreDriver on a shared Keyv', () => {
+  it("adds one error listener per Keyv however many Garners use it, and each still sees Keyv's errors", async () => {
+    const keyv = new Keyv()
+    const before = keyv.listeners('error').length
+    const garners = Array.from({ length: 12 }, () => createGarner({ store: keyv }))
+    expect(keyv.listeners('error').length).toBe(before + 1)
+    const failure = new Error('connection lost')
+    const store = keyv.store as Map<string, unknown>
+    const get = store.get.bind(store)
+    store.get = (key: string) => {
+      keyv.emit('error', failure)
+      return get(key)
+    }
+    const errors: unknown[] = []
+    for (const garner of garners.slice(0, 2)) {
+      garner.on('error', (event) => errors.push(event.error.cause))
+      expect(await garner.fetch('k', () => 'from the loader')).toBe('from the loader')
+    }
+    expect(errors).toEqual([failure, failure])
   })
 })
 

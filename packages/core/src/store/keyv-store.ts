@@ -104,6 +104,32 @@ function redisPipelineOf(adapter: unknown): RedisPipeline | undefined {
   }
 }
 
+/** The `error` events one Keyv reported: how many, and the latest. */
+interface ErrorTally {
+  seen: number
+  last: unknown
+}
+
+// One listener per Keyv, however many Garners (and drivers) share it: a listener per driver
+// would pile up on an application's long-lived Keyv, and Node warns past ten. Weakly held, so a
+// Keyv that is dropped takes its tally with it.
+const tallies = new WeakMap<KeyvLike, ErrorTally>()
+
+/** The error tally of `keyv`, listening on its `error` event the first time. */
+function errorTallyOf(keyv: KeyvLike): ErrorTally {
+  let tally = tallies.get(keyv)
+  if (tally === undefined) {
+    const created: ErrorTally = { seen: 0, last: undefined }
+    keyv.on?.('error', function countKeyvError(error: unknown) {
+      created.seen += 1
+      created.last = error
+    })
+    tallies.set(keyv, created)
+    tally = created
+  }
+  return tally
+}
+
 export class KeyvStoreDriver implements StoreDriver {
   readonly kind = 'keyv' as const
   readonly remote = true
@@ -112,9 +138,9 @@ export class KeyvStoreDriver implements StoreDriver {
   readonly prefix: string
   // Keyv adapters often report a failure as an 'error' event and answer as if the key were
   // absent. Counting those events lets a call that saw one fail instead of lying. An event from a
-  // concurrent call fails this one too: conservative, never unsafe.
-  private errorsSeen = 0
-  private lastError: unknown
+  // concurrent call (of this Garner or another on the same Keyv) fails this one too:
+  // conservative, never unsafe.
+  private readonly errors: ErrorTally
 
   /** Present on Redis (`@keyv/redis`): `SET key 1 NX PX ttl`. */
   readonly claim?: (key: string, ttl: number) => Promise<boolean>
@@ -129,10 +155,7 @@ export class KeyvStoreDriver implements StoreDriver {
     this.redis = redisPipelineOf(this.adapter)
     // Keyv's own key prefix, so that Keyv instances with different namespaces stay apart.
     this.prefix = keyv.useKeyPrefix !== false && keyv.namespace ? `${keyv.namespace}:` : ''
-    keyv.on?.('error', (error) => {
-      this.errorsSeen += 1
-      this.lastError = error
-    })
+    this.errors = errorTallyOf(keyv)
     const client = claimClientOf(this.adapter)
     if (client !== undefined) {
       this.claim = async (key, ttl) => {
@@ -248,9 +271,10 @@ export class KeyvStoreDriver implements StoreDriver {
   }
 
   protected async call<T>(operation: () => Promise<T>): Promise<T> {
-    const before = this.errorsSeen
+    const { errors } = this
+    const before = errors.seen
     const result = await operation()
-    if (this.errorsSeen !== before) throw this.lastError
+    if (errors.seen !== before) throw errors.last
     return result
   }
 }
