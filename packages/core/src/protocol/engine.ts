@@ -470,15 +470,27 @@ export class Engine {
     snapshot: Snapshot,
   ): Promise<Resolved | undefined> {
     const generation = snapshot.ok ? snapshot.read.tokens.join('\u0001') : '?'
-    return this.flights.run(`${plan.keys.entry}\u0000${generation}`, () =>
-      this.load(plan, loader, snapshot),
+    // A load that writes fresh tokens names them before it writes them (synchronously, as it
+    // starts): fetches that read those tokens afterwards join it too. They read after the
+    // write, and its loader starts after the write, so it is as fresh as what they read. Without
+    // this, the in-process store (whose writes land at once) would run a second loader for the
+    // fetches of a cold key that start after the first one.
+    let freshGeneration: string | undefined
+    const work = this.flights.run(`${plan.keys.entry}\u0000${generation}`, () =>
+      this.load(plan, loader, snapshot, (fresh) => {
+        freshGeneration = fresh.join('\u0001')
+      }),
     )
+    if (freshGeneration !== undefined)
+      this.flights.join(`${plan.keys.entry}\u0000${freshGeneration}`, work)
+    return work
   }
 
   private async load(
     plan: Plan,
     loader: Loader<unknown>,
     snapshot: Snapshot,
+    writingTokens: (fresh: readonly string[]) => void,
   ): Promise<Resolved | undefined> {
     let cacheable = snapshot.ok
     let tokens = snapshot.ok ? snapshot.read.tokens : []
@@ -486,6 +498,7 @@ export class Engine {
       // Absent tokens get fresh ones before the loader starts; written after it, they could
       // overwrite an invalidation that happened while it ran.
       const fresh = tokens.map((token) => token ?? newToken())
+      writingTokens(fresh)
       const writes: TokenWrite[] = []
       plan.tokenKeys.forEach((key, index) => {
         if (tokens[index] === undefined) writes.push([key, fresh[index]!])

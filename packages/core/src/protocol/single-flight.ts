@@ -20,6 +20,19 @@ export class SingleFlight<T> {
     return work
   }
 
+  /**
+   * Lets later callers of `key` join `work` too (work already running under another key), unless
+   * something runs under `key` already.
+   */
+  join(key: string, work: Promise<T>): void {
+    if (this.running.has(key)) return
+    this.running.set(key, work)
+    work.then(
+      () => this.forget(key, work),
+      () => this.forget(key, work),
+    )
+  }
+
   private forget(key: string, work: Promise<T>): void {
     if (this.running.get(key) === work) this.running.delete(key)
   }
