@@ -4,8 +4,10 @@
 import { GarnerError } from '../errors.js'
 import { clusterSlot } from './cluster-slot.js'
 import { StoreGuard } from './store-guard.js'
+import type { RedisClientLike } from './tracking.js'
 
-interface ClusterNodeLike {
+/** A cluster node as the cluster client lists it (`masters`, `slots[n].master`). */
+export interface ClusterNodeLike {
   readonly address: string
   readonly host: string
   readonly port: number
@@ -20,6 +22,8 @@ export interface RedisClusterLike {
   sendCommand(firstKey: string, isReadonly: boolean, args: string[]): Promise<unknown>
   on(event: string, listener: (...args: unknown[]) => void): unknown
   once(event: string, listener: (...args: unknown[]) => void): unknown
+  /** The connected client of one node (the near cache duplicates it for tracking). */
+  nodeClient?(node: ClusterNodeLike): Promise<unknown>
   /** Not public in @redis/client 5.12 but typed: the only way to refresh the slot map on demand. */
   readonly _slots?: { rediscover(startWith: { readonly options?: unknown }): Promise<void> }
 }
@@ -113,6 +117,13 @@ export class ClusterRouter {
         }
       },
     }
+  }
+
+  /** The client of one node, to duplicate for a tracking connection. */
+  async nodeClient(node: ClusterNodeLike): Promise<RedisClientLike> {
+    if (this.cluster.nodeClient === undefined)
+      throw new TypeError('Garner: this Redis Cluster client cannot hand out node clients.')
+    return (await this.cluster.nodeClient(node)) as RedisClientLike
   }
 
   /** Connects the cluster client once (also when @keyv/redis started connecting it). */

@@ -73,9 +73,20 @@ export class RedisClusterStoreDriver extends KeyvStoreDriver {
   }
 
   // The entry's metadata and body share a hash tag: one slot, so one MGET and one node.
-  protected override placed(keys: EntryKeys): EntryKeys {
+  override placed(keys: EntryKeys): EntryKeys {
     const tag = entryHashTag(keys.entry)
     return { entry: tag + keys.entry, body: tag + keys.body }
+  }
+
+  override unplaced(key: string): string {
+    if (key.charCodeAt(0) !== 0x7b /* { */) return key
+    const close = key.indexOf('}')
+    const tag = key.slice(0, close + 1)
+    const rest = key.slice(close + 1)
+    // Only an entry's own tag is Garner's (a body's tag is its entry's: the near cache never
+    // holds a body on its own, so it needs no mapping).
+    if (close > 0 && entryHashTag(rest) === tag) return rest
+    return key
   }
 
   protected override async getOne(key: string): Promise<unknown> {
