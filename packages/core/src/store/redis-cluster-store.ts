@@ -43,33 +43,65 @@ export class RedisClusterStoreDriver extends KeyvStoreDriver {
     return true
   }
 
+  // Each node takes its tokens (and confirms them, with durability) on its own: a dead master
+  // fails only its part, and the keys that landed elsewhere are reported so that only its part
+  // is retried.
   override async writeTokens(
     tokens: readonly TokenWrite[],
     ttl: number | undefined,
     options?: TokenWriteOptions,
   ): Promise<void> {
-    const entries = tokens.map(([key, token]) => ({ key, value: token, ttl }))
-    await this.setMany(entries, options?.ifAbsent === true)
+    await this.router.connected(this.timeout)
+    const values = new Map<string, string>()
+    for (const [key, token] of tokens) values.set(this.prefix + key, token)
+    const ifAbsent = options?.ifAbsent === true
     const durability = options?.durability
-    if (durability === undefined) return
-    // WAIT on every node that took some of the tokens, through the same connection.
-    const byNode = this.router.groupByNode(entries.map((entry) => this.prefix + entry.key))
-    const acknowledged = await Promise.all(
+    const byNode = this.router.groupByNode([...values.keys()])
+    const outcomes = await Promise.allSettled(
       [...byNode].map(([address, slots]) =>
         this.router.guard(address, this.timeout).call(async () => {
-          const firstKey = slots.values().next().value![0]!
-          return Number(
-            await this.router.cluster.sendCommand(firstKey, false, [
-              'WAIT',
-              String(durability.replicas),
-              String(durability.timeout),
-            ]),
+          const keys = [...slots.values()].flat()
+          await Promise.all(
+            keys.map((key) => {
+              const args = ['SET', key, values.get(key)!]
+              if (ttl !== undefined) args.push('PX', String(ttl))
+              if (ifAbsent) args.push('NX')
+              return this.router.cluster.sendCommand(key, false, args)
+            }),
           )
+          // WAIT covers every write sent before it on this node's connection.
+          const acknowledged =
+            durability === undefined
+              ? Number.POSITIVE_INFINITY
+              : Number(
+                  await this.router.cluster.sendCommand(keys[0]!, false, [
+                    'WAIT',
+                    String(durability.replicas),
+                    String(durability.timeout),
+                  ]),
+                )
+          return { keys, acknowledged }
         }),
       ),
     )
-    const fewest = Math.min(...acknowledged)
-    if (fewest < durability.replicas) throw notReplicated(fewest, durability)
+    const landed: string[] = []
+    let failure: unknown
+    let fewest = Number.POSITIVE_INFINITY
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') {
+        failure ??= outcome.reason
+        continue
+      }
+      const { keys, acknowledged } = outcome.value
+      if (durability !== undefined && acknowledged < durability.replicas) {
+        fewest = Math.min(fewest, acknowledged)
+        continue
+      }
+      for (const key of keys) landed.push(key.slice(this.prefix.length))
+    }
+    if (failure === undefined && fewest === Number.POSITIVE_INFINITY) return
+    if (landed.length > 0) options?.landed?.(landed)
+    throw failure ?? notReplicated(fewest, durability!)
   }
 
   // The entry's metadata and body share a hash tag: one slot, so one MGET and one node.
@@ -121,7 +153,6 @@ export class RedisClusterStoreDriver extends KeyvStoreDriver {
 
   protected override async setMany(
     entries: { key: string; value: string; ttl?: number | undefined }[],
-    ifAbsent = false,
   ): Promise<void> {
     await this.router.connected(this.timeout)
     const values = new Map<string, { value: string; ttl?: number | undefined }>()
@@ -135,7 +166,6 @@ export class RedisClusterStoreDriver extends KeyvStoreDriver {
               const { value, ttl } = values.get(key)!
               const args = ['SET', key, value]
               if (ttl !== undefined) args.push('PX', String(ttl))
-              if (ifAbsent) args.push('NX')
               return this.router.cluster.sendCommand(key, false, args)
             }),
           ),
