@@ -16,7 +16,7 @@ function partedStore(down: Set<string>): StoreDriver {
     write: (keys, record, ttl) => inner.write(keys, record, ttl),
     async writeTokens(tokens, ttl, options) {
       const landing = tokens.filter(([key]) => !isDown(key))
-      await inner.writeTokens(landing, ttl, options)
+      await inner.writeTokens(landing, ttl)
       if (landing.length === tokens.length) return
       options?.landed?.(landing.map(([key]) => key))
       throw new Error('that part of the store is down')
