@@ -34,6 +34,9 @@ export class ClusterTracker implements Tracker {
     private readonly router: ClusterRouter,
     private readonly listener: TrackerListener,
     private readonly timing: TrackerTiming,
+    // The store's timeout: connecting the cluster client is shared with the store's reads, which
+    // must not inherit a shorter one.
+    private readonly storeTimeout: number,
   ) {
     // The topology is looked at on every heartbeat, and whenever a read needs it.
     this.watch = setInterval(() => this.follow(), timing.heartbeat)
@@ -133,7 +136,7 @@ export class ClusterTracker implements Tracker {
     const { cluster } = this.router
     if (!cluster.isOpen || cluster.masters.length === 0) {
       // Tracking starts with the near cache, as on one server: connect the cluster client now.
-      this.router.connected(this.timing.lease).catch(() => {
+      this.router.connected(this.storeTimeout).catch(() => {
         // Retried on the next heartbeat; reads report the store's failures meanwhile.
       })
       return

@@ -327,7 +327,12 @@ export function nearCacheDriver(
       store.prefix,
       options,
       (listener, heartbeat) =>
-        new ClusterTracker(router, listener, { heartbeat, lease: LEASE_HEARTBEATS * heartbeat }),
+        new ClusterTracker(
+          router,
+          listener,
+          { heartbeat, lease: LEASE_HEARTBEATS * heartbeat },
+          storeTimeout,
+        ),
       onLost,
     )
   }
