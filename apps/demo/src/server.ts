@@ -42,12 +42,12 @@ export async function startDemo(config: DemoConfig): Promise<Demo> {
         : createKeyv(config.redisUrl)
   const memory =
     keyv === undefined ? memoryStore({ maxEntries: config.cacheMaxEntries }) : undefined
-  // With one Redis, hits come from each process's near cache, which Redis keeps coherent (the
-  // near cache does not run on a cluster yet). On a cluster, an invalidation resolves once a
-  // replica holds it: a master that dies right after cannot take it along.
+  // On Redis (one server or a cluster), hits come from each process's near cache, which Redis
+  // keeps coherent. On a cluster, an invalidation resolves once a replica holds it: a master that
+  // dies right after cannot take it along.
   const garner = createGarner({
     store: keyv ?? memory,
-    nearCache: keyv !== undefined && cluster === undefined && config.nearCache !== false,
+    nearCache: keyv !== undefined && config.nearCache !== false,
     ...(cluster === undefined ? {} : { invalidation: { replicas: 1, timeout: 100 } }),
     loaderBackoff: config.loaderBackoff ?? LOADER_BACKOFF,
     purgers: config.varnishUrl === undefined ? [] : [varnishPurger({ url: config.varnishUrl })],

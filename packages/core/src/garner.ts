@@ -189,9 +189,13 @@ export class Garner {
       'loaderBackoff.max',
     )
     const storeTimeout = checkTtl(options.storeTimeout ?? DEFAULT_STORE_TIMEOUT, 'storeTimeout')
-    this.near = toNearCache(options, (error) => {
-      if (this.emitter.has('error')) this.emitter.emit('error', { error, operation: 'read' })
-    })
+    this.near = toNearCache(
+      options,
+      (error) => {
+        if (this.emitter.has('error')) this.emitter.emit('error', { error, operation: 'read' })
+      },
+      storeTimeout,
+    )
     const driver: StoreDriver = this.near ?? toDriver(options.store, storeTimeout)
     this.driver = driver
     this.storeKind = driver.kind
@@ -415,6 +419,7 @@ function toDriver(store: GarnerOptions['store'], timeout: number): StoreDriver {
 function toNearCache(
   options: GarnerOptions,
   onLost: (error: GarnerError) => void,
+  storeTimeout: number,
 ): NearCacheDriver | undefined {
   const { nearCache, store } = options
   if (nearCache === undefined || nearCache === false) return undefined
@@ -429,7 +434,7 @@ function toNearCache(
         'store is already in memory.',
     )
   }
-  return nearCacheDriver(store, nearCache === true ? {} : nearCache, onLost)
+  return nearCacheDriver(store, nearCache === true ? {} : nearCache, onLost, storeTimeout)
 }
 
 function checkInvalidation(

@@ -285,13 +285,24 @@ export class Engine {
   private async renew(tokenKeys: readonly string[]): Promise<void> {
     // Stryker disable next-line ConditionalExpression,EqualityOperator: flushing an empty queue writes nothing; the check skips the call
     if (this.pending.size > 0) await this.flushPending()
+    const landed = new Set<string>()
+    const queuedBefore = this.pendingVersion
     const written = await this.writeTokens(
       tokenKeys.map((key) => [key, newToken()] as const),
       'invalidate',
+      landed,
     )
-    if (!written) {
+    for (const key of tokenKeys) {
+      if (written || landed.has(key)) {
+        // This token landed after every invalidation queued before it started: it supersedes
+        // them (one queued while it was in flight stays queued).
+        if ((this.pending.get(key) ?? Number.POSITIVE_INFINITY) <= queuedBefore)
+          this.pending.delete(key)
+      }
+      // A key that did not land is queued; a store whose parts fail apart (a Redis Cluster's
+      // nodes) reports the keys that landed elsewhere.
       // Stryker disable next-line UpdateOperator: counting down gives distinct versions too
-      for (const key of tokenKeys) this.pending.set(key, ++this.pendingVersion)
+      else this.pending.set(key, ++this.pendingVersion)
     }
     this.flights.detachAll()
   }
@@ -590,13 +601,22 @@ export class Engine {
       : (read.tokens as string[])
   }
 
+  /** Writes tokens; `landed` collects the keys that landed when the write as a whole failed. */
   private async writeTokens(
     tokens: readonly TokenWrite[],
     operation: 'write' | 'invalidate',
+    landed?: Set<string>,
   ): Promise<boolean> {
     if (tokens.length === 0) return true
     const options =
-      operation === 'invalidate' ? { durability: this.options.durability } : FIRST_TOKENS
+      operation === 'invalidate'
+        ? {
+            durability: this.options.durability,
+            landed: (keys: readonly string[]) => {
+              for (const key of keys) landed?.add(key)
+            },
+          }
+        : FIRST_TOKENS
     const written = await this.attempt(
       () => this.options.driver.writeTokens(tokens, this.options.tokenTtl, options),
       operation,
@@ -613,12 +633,18 @@ export class Engine {
     // Stryker disable next-line ConditionalExpression,OptionalChaining: the guarded write would be refused and not reported; only remote stores (with a guard) queue invalidations
     if (this.options.guard?.open || Date.now() < this.flushRetryAt) return Promise.resolve()
     const batch = [...this.pending]
+    const landed = new Set<string>()
     this.flushing = this.writeTokens(
       batch.map(([key]) => [key, newToken()] as const),
       'invalidate',
+      landed,
     )
       .then((written) => {
         if (!written) {
+          // What landed (on the parts of the store that answered) needs no retry.
+          for (const [key, version] of batch) {
+            if (landed.has(key) && this.pending.get(key) === version) this.pending.delete(key)
+          }
           // A store that answers but cannot confirm (replicas behind) opens no circuit: back off
           // here, so that reads do not each wait for a retry.
           this.flushBackoff = Math.min(

@@ -4,8 +4,10 @@
 import { GarnerError } from '../errors.js'
 import { clusterSlot } from './cluster-slot.js'
 import { StoreGuard } from './store-guard.js'
+import type { RedisClientLike } from './tracking.js'
 
-interface ClusterNodeLike {
+/** A cluster node as the cluster client lists it (`masters`, `slots[n].master`). */
+export interface ClusterNodeLike {
   readonly address: string
   readonly host: string
   readonly port: number
@@ -20,6 +22,8 @@ export interface RedisClusterLike {
   sendCommand(firstKey: string, isReadonly: boolean, args: string[]): Promise<unknown>
   on(event: string, listener: (...args: unknown[]) => void): unknown
   once(event: string, listener: (...args: unknown[]) => void): unknown
+  /** The connected client of one node (the near cache duplicates it for tracking). */
+  nodeClient?(node: ClusterNodeLike): Promise<unknown>
   /** Not public in @redis/client 5.12 but typed: the only way to refresh the slot map on demand. */
   readonly _slots?: { rediscover(startWith: { readonly options?: unknown }): Promise<void> }
 }
@@ -27,13 +31,19 @@ export interface RedisClusterLike {
 // Slot-map refreshes after failures: at most one every this many milliseconds.
 const REFRESH_INTERVAL = 100
 
+/** The keys of one slot (as stored), and where each stood in the keys that were grouped. */
+export interface SlotKeys {
+  readonly keys: string[]
+  readonly positions: number[]
+}
+
 const ROUTERS = new WeakMap<RedisClusterLike, ClusterRouter>()
 
 export class ClusterRouter {
   readonly cluster: RedisClusterLike
-  // Per node address, and per store timeout (Garners on one client may differ).
-  private readonly guards = new Map<string, StoreGuard>()
-  private ready: Promise<void> | undefined
+  // Per store timeout (Garners on one client may differ), then per node address.
+  private readonly guards = new Map<number, Map<string, NodeGuard>>()
+  private connecting: Promise<void> | undefined
   private lastRefresh = 0
 
   /** The router of a cluster client, created on first use. */
@@ -68,12 +78,17 @@ export class ClusterRouter {
     }
   }
 
-  /** Keys grouped by the address of the master serving their slot, then by slot. */
-  groupByNode(keys: readonly string[]): Map<string, Map<number, string[]>> {
-    const byNode = new Map<string, Map<number, string[]>>()
-    for (const key of keys) {
+  /**
+   * Keys (with `prefix` put before each) grouped by the address of the master serving their
+   * slot, then by slot, each with the positions the keys had in `keys`.
+   */
+  groupByNode(keys: readonly string[], prefix = ''): Map<string, Map<number, SlotKeys>> {
+    const byNode = new Map<string, Map<number, SlotKeys>>()
+    const { slots } = this.cluster
+    for (let position = 0; position < keys.length; position++) {
+      const key = prefix + keys[position]!
       const slot = clusterSlot(key)
-      const shard = this.cluster.slots[slot]
+      const shard = slots[slot]
       if (shard === undefined) {
         this.refreshSoon()
         throw new GarnerError(
@@ -82,52 +97,73 @@ export class ClusterRouter {
         )
       }
       const address = shard.master.address
-      let slots = byNode.get(address)
-      if (slots === undefined) {
-        slots = new Map()
-        byNode.set(address, slots)
+      let bySlot = byNode.get(address)
+      if (bySlot === undefined) {
+        bySlot = new Map()
+        byNode.set(address, bySlot)
       }
-      const slotKeys = slots.get(slot)
-      if (slotKeys === undefined) slots.set(slot, [key])
-      else slotKeys.push(key)
+      const group = bySlot.get(slot)
+      if (group === undefined) bySlot.set(slot, { keys: [key], positions: [position] })
+      else {
+        group.keys.push(key)
+        group.positions.push(position)
+      }
     }
     return byNode
   }
 
   /** The breaker of one node: a failure there refreshes the slot map. */
-  guard(address: string, timeout: number): { call<T>(operation: () => Promise<T>): Promise<T> } {
-    const id = `${timeout} ${address}`
-    let guard = this.guards.get(id)
+  guard(address: string, timeout: number): NodeGuard {
+    let byAddress = this.guards.get(timeout)
+    if (byAddress === undefined) {
+      byAddress = new Map()
+      this.guards.set(timeout, byAddress)
+    }
+    let guard = byAddress.get(address)
     if (guard === undefined) {
-      guard = new StoreGuard({ timeout })
-      this.guards.set(id, guard)
+      const node = new StoreGuard({ timeout })
+      const refresh = () => this.refreshSoon()
+      guard = {
+        node,
+        call: async function guardedCall<T>(operation: () => Promise<T>): Promise<T> {
+          try {
+            return await node.call(operation)
+          } catch (error) {
+            refresh()
+            throw error
+          }
+        },
+      }
+      byAddress.set(address, guard)
     }
-    const node = guard
-    return {
-      call: async <T>(operation: () => Promise<T>): Promise<T> => {
-        try {
-          return await node.call(operation)
-        } catch (error) {
-          this.refreshSoon()
-          throw error
-        }
-      },
-    }
+    return guard
+  }
+
+  /** True once the cluster client is connected and knows its masters. */
+  get ready(): boolean {
+    return this.cluster.isOpen && this.cluster.masters.length > 0
+  }
+
+  /** The client of one node, to duplicate for a tracking connection. */
+  async nodeClient(node: ClusterNodeLike): Promise<RedisClientLike> {
+    if (this.cluster.nodeClient === undefined)
+      throw new TypeError('Garner: this Redis Cluster client cannot hand out node clients.')
+    return (await this.cluster.nodeClient(node)) as RedisClientLike
   }
 
   /** Connects the cluster client once (also when @keyv/redis started connecting it). */
   connected(timeout: number): Promise<void> {
-    if (this.cluster.isOpen && this.cluster.masters.length > 0) return Promise.resolve()
-    this.ready ??= this.guard('discovery', timeout)
+    if (this.ready) return Promise.resolve()
+    this.connecting ??= this.guard('discovery', timeout)
       .call(async () => {
         if (!this.cluster.isOpen) await this.cluster.connect()
         else if (this.cluster.masters.length === 0)
           await new Promise((resolve) => this.cluster.once('connect', resolve))
       })
       .finally(() => {
-        this.ready = undefined
+        this.connecting = undefined
       })
-    return this.ready
+    return this.connecting
   }
 
   /** Asks a live master for the slot map again; failed nodes' slots move to their replicas. */
@@ -147,7 +183,13 @@ export class ClusterRouter {
 
   /** True when some breaker of this node is open. */
   private isOpen(address: string): boolean {
-    for (const [id, guard] of this.guards) if (id.endsWith(` ${address}`) && guard.open) return true
+    for (const byAddress of this.guards.values()) if (byAddress.get(address)?.node.open) return true
     return false
   }
+}
+
+/** One node's circuit breaker, refreshing the slot map when a call through it fails. */
+interface NodeGuard {
+  readonly node: StoreGuard
+  call<T>(operation: () => Promise<T>): Promise<T>
 }

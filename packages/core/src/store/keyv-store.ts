@@ -237,8 +237,13 @@ export class KeyvStoreDriver implements StoreDriver {
   }
 
   /** Where an entry's two keys are stored; the cluster driver gives them one slot. */
-  protected placed(keys: EntryKeys): EntryKeys {
+  placed(keys: EntryKeys): EntryKeys {
     return keys
+  }
+
+  /** The key Garner knows for a stored key (without Keyv's prefix): the inverse of {@link placed}. */
+  unplaced(key: string): string {
+    return key
   }
 
   // WAIT covers every write sent before it on the same connection: @keyv/redis writes through

@@ -14,8 +14,11 @@
 import { GarnerError } from '../errors.js'
 import { deepFreeze, deserializeValue } from '../protocol/value.js'
 import type { MemoryTierStats } from '../stats.js'
+import { ClusterRouter } from './cluster-router.js'
+import { ClusterTracker } from './cluster-tracking.js'
 import { decodeRead, type KeyvLike, KeyvStoreDriver } from './keyv-store.js'
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, MemoryStore } from './memory-store.js'
+import { clusterOf, RedisClusterStoreDriver } from './redis-cluster-store.js'
 import type {
   EntryKeys,
   EntryRecord,
@@ -72,7 +75,6 @@ interface KeyvRedisLike {
   readonly client: RedisClientLike
   readonly namespace?: string | undefined
   createKeyPrefix(key: string, namespace?: string): string
-  isCluster?(): boolean
 }
 
 export class NearCacheDriver implements StoreDriver, NearCacheStatus {
@@ -166,8 +168,9 @@ export class NearCacheDriver implements StoreDriver, NearCacheStatus {
     try {
       let raw: unknown[]
       try {
+        const stored = this.store.placed(keys)
         raw = await this.tracker.read(
-          [keys.entry, keys.body, ...tokenKeys].map((key) => this.redisPrefix + key),
+          [stored.entry, stored.body, ...tokenKeys].map((key) => this.redisPrefix + key),
         )
       } catch {
         // The tracking connection failed under this read: the store answers instead.
@@ -194,6 +197,11 @@ export class NearCacheDriver implements StoreDriver, NearCacheStatus {
       // fetches it through the tracking connection, which tracks it.
       this.drop(keys.entry)
     }
+  }
+
+  /** True when the store under the near cache isolates failures itself (a Redis Cluster). */
+  get guardsItself(): boolean {
+    return (this.store as StoreDriver).guardsItself === true
   }
 
   /** The store under the near cache confirms replication (`WAIT`) when it can. */
@@ -265,7 +273,8 @@ export class NearCacheDriver implements StoreDriver, NearCacheStatus {
     }
     // Body keys are never held on their own: an entry and its body are written together, and the
     // entry's own invalidation drops both.
-    if (redisKey.startsWith(this.redisPrefix)) this.drop(redisKey.slice(this.redisPrefix.length))
+    if (redisKey.startsWith(this.redisPrefix))
+      this.drop(this.store.unplaced(redisKey.slice(this.redisPrefix.length)))
   }
 
   private lost(reason: string): void {
@@ -305,8 +314,28 @@ export function nearCacheDriver(
   keyv: KeyvLike,
   options: NearCacheOptions,
   onLost: (error: GarnerError) => void,
+  storeTimeout: number,
 ): NearCacheDriver {
   const adapter = keyv.store as Partial<KeyvRedisLike> | undefined
+  const cluster = clusterOf(keyv)
+  if (cluster !== undefined) {
+    // On a cluster Garner sends its own commands (no adapter prefix), and tracks every master.
+    const store = new RedisClusterStoreDriver(keyv, cluster, { timeout: storeTimeout })
+    const router = ClusterRouter.of(cluster)
+    return new NearCacheDriver(
+      store,
+      store.prefix,
+      options,
+      (listener, heartbeat) =>
+        new ClusterTracker(
+          router,
+          listener,
+          { heartbeat, lease: LEASE_HEARTBEATS * heartbeat },
+          storeTimeout,
+        ),
+      onLost,
+    )
+  }
   if (
     typeof adapter?.client?.duplicate !== 'function' ||
     typeof adapter.createKeyPrefix !== 'function'
@@ -314,11 +343,6 @@ export function nearCacheDriver(
     throw new TypeError(
       'Garner: nearCache needs a Keyv instance backed by @keyv/redis ' +
         '(new Keyv(new KeyvRedis(url))): its coherence comes from Redis client tracking.',
-    )
-  }
-  if (adapter.isCluster?.() === true) {
-    throw new TypeError(
-      'Garner: nearCache does not support a Redis Cluster yet; use it with a single Redis server.',
     )
   }
   const store = new KeyvStoreDriver(keyv)

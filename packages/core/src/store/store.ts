@@ -80,6 +80,12 @@ export interface TokenWriteOptions {
   readonly ifAbsent?: boolean
   /** Replicas that must confirm the write (invalidations with `invalidation.replicas`). */
   readonly durability?: Durability | undefined
+  /**
+   * Called before `writeTokens` rejects, with the token keys that did land (and were confirmed,
+   * with `durability`): a store whose parts fail apart (a Redis Cluster's nodes) reports them so
+   * that only the others are retried. A store that writes all or nothing never calls it.
+   */
+  readonly landed?: ((keys: readonly string[]) => void) | undefined
 }
 
 /**
