@@ -148,7 +148,7 @@ async function main(): Promise<void> {
   step('5. memory')
   const memory = await runMemory(...SETTINGS.memoryFetches)
 
-  step('6. the demo as users start it (pnpm demo) against a bare app')
+  step('4b. the demo as users start it (pnpm demo) against a bare app')
   const demo = await runDemo(SETTINGS.http)
 
   const before = await readBefore()

@@ -26,6 +26,10 @@ export interface Chart {
   readonly bars: readonly Bar[]
   /** Vertical lines besides the one at 1.0× (the limit, a target). */
   readonly marks: readonly Mark[]
+  /** The line under the title; by default it says what the ratio is to and which way is faster. */
+  readonly caption?: string
+  /** What the colours mean; by default Garner, the anchors, the raw stores and other arms. */
+  readonly legend?: string
 }
 
 const WIDTH = 820
@@ -34,8 +38,11 @@ const VALUE_WIDTH = 70
 const PLOT_LEFT = LABEL_WIDTH + 10
 const PLOT_WIDTH = WIDTH - PLOT_LEFT - VALUE_WIDTH - 10
 const ROW = 24
-const TOP = 58
+const TOP = 76
 const BOTTOM = 46
+
+const LEGEND =
+  'Green: Garner. Dark grey: the caches people pick instead. Light grey: a raw store. Blue: other arms. Red dashes: the limit, a target.'
 
 const COLOUR: Readonly<Record<BarRole, string>> = {
   garner: '#2f7d62',
@@ -68,7 +75,8 @@ export function chartSvg(chart: Chart): string {
     `<desc id="desc">${escapeXml(`Ratio to ${chart.reference} (1.0×), log scale. ${description}.`)}</desc>`,
     `<rect width="${WIDTH}" height="${height}" fill="#ffffff"/>`,
     `<text x="10" y="22" font-size="15" font-weight="600" fill="#1f2328">${escapeXml(chart.title)}</text>`,
-    `<text x="10" y="42" fill="#57606a">${escapeXml(`Ratio to ${chart.reference} (1.0×), log scale: right of the line is faster.`)}</text>`,
+    `<text x="10" y="42" fill="#57606a">${escapeXml(chart.caption ?? `Ratio to ${chart.reference} (1.0×), log scale: right of the line is faster.`)}</text>`,
+    `<text x="10" y="60" fill="#57606a" font-size="12">${escapeXml(chart.legend ?? LEGEND)}</text>`,
   )
   // Grid: powers of two inside the domain.
   for (let power = Math.ceil(low); power <= Math.floor(high); power++) {
@@ -86,7 +94,7 @@ export function chartSvg(chart: Chart): string {
     const left = Math.min(from, to)
     const width = Math.max(Math.abs(to - from), 1.5)
     parts.push(
-      `<text x="${LABEL_WIDTH}" y="${y + 16}" text-anchor="end" fill="#1f2328">${escapeXml(truncate(bar.label, 46))}</text>`,
+      `<text x="${LABEL_WIDTH}" y="${y + 16}" text-anchor="end" fill="#1f2328" font-size="12">${escapeXml(truncate(bar.label, 50))}</text>`,
       `<rect x="${left.toFixed(1)}" y="${y + 5}" width="${width.toFixed(1)}" height="${ROW - 10}" fill="${COLOUR[bar.role]}"><title>${escapeXml(`${bar.label}: ${ratio(bar.value)}`)}</title></rect>`,
       `<text x="${WIDTH - 10}" y="${y + 16}" text-anchor="end" fill="#1f2328" font-variant-numeric="tabular-nums">${ratio(bar.value)}</text>`,
     )
@@ -96,10 +104,14 @@ export function chartSvg(chart: Chart): string {
     `<line x1="${x(1).toFixed(1)}" y1="${TOP - 10}" x2="${x(1).toFixed(1)}" y2="${plotBottom + 2}" stroke="#1f2328" stroke-width="1.5"/>`,
   )
   marks.forEach((mark, index) => {
-    const at = x(mark.value).toFixed(1)
+    const at = x(mark.value)
+    const text = `${mark.label} ${ratio(mark.value)}`
+    // Centred under its line, but kept inside the picture (about 6 px per character at 11 px).
+    const half = (text.length * 6) / 2
+    const centre = Math.min(Math.max(at, half + 4), WIDTH - half - 4)
     parts.push(
-      `<line x1="${at}" y1="${TOP - 10}" x2="${at}" y2="${plotBottom + 2}" stroke="#cf222e" stroke-width="1.5" stroke-dasharray="4 3"/>`,
-      `<text x="${at}" y="${plotBottom + 30 + (index % 2) * 12}" text-anchor="middle" fill="#cf222e" font-size="11">${escapeXml(`${mark.label} ${ratio(mark.value)}`)}</text>`,
+      `<line x1="${at.toFixed(1)}" y1="${TOP - 10}" x2="${at.toFixed(1)}" y2="${plotBottom + 2}" stroke="#cf222e" stroke-width="1.5" stroke-dasharray="4 3"/>`,
+      `<text x="${centre.toFixed(1)}" y="${plotBottom + 30 + (index % 2) * 12}" text-anchor="middle" fill="#cf222e" font-size="11">${escapeXml(text)}</text>`,
     )
   })
   parts.push('</svg>')
