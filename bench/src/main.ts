@@ -296,7 +296,17 @@ async function readBefore(): Promise<ResultsFile | undefined> {
       `${BEFORE.pathname} is not a results file of this bench (format ${String(file.format)}): write it again with pnpm bench.`,
     )
   }
-  return file
+  // The targets as this checkout defines them, from the before run's figures, so that before and
+  // after are judged by the same rule; the file's own evaluation when its figures do not fit.
+  try {
+    const figures = file.results as BenchResults
+    return {
+      ...file,
+      targets: evaluateTargets({ ...figures, startedAt: new Date(file.startedAt) }),
+    }
+  } catch {
+    return file
+  }
 }
 
 /** bench/results/latest.json: the targets as evaluated, the miss profiles and every figure. */

@@ -374,7 +374,7 @@ export function markdownReport(results: BenchResults): string {
     '',
     section(
       missRedis,
-      `Round trips are counted from Redis's \`INFO commandstats\` over ${COMMAND_SAMPLES} misses of each arm alone: \`GET\`, \`MGET\` and every other command that does not write count as one read round trip each; a \`MULTI\`/\`EXEC\` block counts as one write round trip (Redis counts the commands queued in it when \`EXEC\` runs them, and the counts cannot tell which writes sat inside a block, so when an \`EXEC\` was sent the write commands are taken to be inside it); without \`EXEC\` each write command counts as one. A client's connection set-up (\`SELECT\` of its database) is left out.`,
+      `Round trips are counted from Redis's \`INFO commandstats\` over ${COMMAND_SAMPLES} misses of each arm alone: \`GET\`, \`MGET\` and every other command that does not write count as one read round trip each; a \`MULTI\`/\`EXEC\` block counts as one write round trip (Redis counts the commands queued in it when \`EXEC\` runs them, and the counts cannot tell which writes sat inside a block, so when an \`EXEC\` was sent the write commands are taken to be inside it); without \`EXEC\` each write command counts as one. A client's connection set-up (\`SELECT\` of its database) is left out, and one command more over the ${COMMAND_SAMPLES} misses (an operation still in flight when the counts were reset) is tolerated.`,
       CHART.missRedis,
     ),
     '',

@@ -1,6 +1,7 @@
 // The round-trip counting rule of the Redis miss target, on command counts as Redis reports them.
 import { describe, expect, it } from 'vitest'
-import { roundTrips } from './targets.js'
+import { COMMAND_SAMPLES } from './redis-server.js'
+import { roundTrips, withinRoundTrips } from './targets.js'
 
 describe('roundTrips', () => {
   it('counts a read, then one MULTI/EXEC block of writes, as one read and one write', () => {
@@ -20,5 +21,15 @@ describe('roundTrips', () => {
       reads: 1,
       writes: 1,
     })
+  })
+})
+
+describe('withinRoundTrips', () => {
+  const one = 1 / COMMAND_SAMPLES
+
+  it('allows one command more over the whole sample, and no more', () => {
+    expect(withinRoundTrips({ reads: 1 + one, writes: 1 + one }, 1, 1)).toBe(true)
+    expect(withinRoundTrips({ reads: 1 + 2 * one, writes: 1 }, 1, 1)).toBe(false)
+    expect(withinRoundTrips({ reads: 1, writes: 2 }, 1, 1)).toBe(false)
   })
 })

