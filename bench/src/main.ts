@@ -21,7 +21,7 @@ import { inProcessMissArms, invalidationArms, redisMissArms } from './misses.js'
 import { postgresSection, withPostgresSection } from './postgres.js'
 import { profileArm, profileHttp } from './profile.js'
 import { redisHitArms } from './redis.js'
-import { COMMAND_SAMPLES, commandsPerOp, startRedis } from './redis-server.js'
+import { COMMAND_SAMPLES, commandsPerOp, roundTripsPerOp, startRedis } from './redis-server.js'
 import { markdownReport, terminalReport } from './report.js'
 import type {
   BenchResults,
@@ -125,6 +125,10 @@ async function main(): Promise<void> {
   await memoryMisses.close()
   const redisMisses = redisMissArms(server.url)
   const missCommands = await commandTable(server, redisMisses.arms)
+  const missRoundTrips: Record<string, number> = {}
+  for (const arm of redisMisses.arms) {
+    missRoundTrips[arm.name] = await roundTripsPerOp(server, arm.op, COMMAND_SAMPLES)
+  }
   const missRedis = await compare(redisMisses.arms, rounds(5), { durationMs: 1_500, slotOps: 10 })
   await redisMisses.close()
   const memoryInvalidations = invalidationArms(undefined)
@@ -169,6 +173,7 @@ async function main(): Promise<void> {
     missMemory,
     missRedis,
     missCommands,
+    missRoundTrips,
     invalidateMemory,
     invalidateRedis,
     invalidateCommands,

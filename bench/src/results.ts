@@ -52,6 +52,8 @@ export interface BenchResults {
   readonly missMemory: Comparison
   readonly missRedis: Comparison
   readonly missCommands: CommandTable
+  /** Round trips per miss of each Redis miss arm, from the socket reads Redis made. */
+  readonly missRoundTrips: Readonly<Record<string, number>>
   readonly invalidateMemory: Comparison
   readonly invalidateRedis: Comparison
   readonly invalidateCommands: CommandTable

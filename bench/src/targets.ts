@@ -98,13 +98,15 @@ export function evaluateTargets(results: BenchResults): Target[] {
     met: missRedis >= 0.9,
     ratio: { value: missRedis, bound: 0.9, atLeast: true },
   })
-  const trips = roundTrips(results.missCommands[GARNER_1] ?? {})
+  const missCommands = results.missCommands[GARNER_1] ?? {}
+  const missTrips = results.missRoundTrips?.[GARNER_1] ?? Number.NaN
+  const missReads = roundTrips(missCommands).reads
   targets.push({
     id: 'miss-redis-round-trips',
     name: 'Redis miss, 1 binding: round trips',
     goal: '≤ 1 read + 1 write round trip',
-    measured: `${Number(trips.reads.toFixed(2))} read + ${Number(trips.writes.toFixed(2))} write (${formatCommandList(results.missCommands[GARNER_1] ?? {})})`,
-    met: withinRoundTrips(trips, 1, 1),
+    measured: `${Number(missTrips.toFixed(2))} round trips, ${Number(missReads.toFixed(2))} reading (${formatCommandList(missCommands)})`,
+    met: withinRoundTrips({ reads: missReads, writes: missTrips - missReads }, 1, 1),
   })
 
   const commands = results.redisCommands[GARNER_3] ?? {}
