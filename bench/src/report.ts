@@ -51,6 +51,7 @@ export function tables(results: BenchResults): Table[] {
       'misses/s',
       results.missCommands,
       CACHE_MANAGER,
+      results.missRoundTrips,
     ),
     rateTable('3c. Invalidation, in process', results.invalidateMemory, 'ops/s'),
     rateTable(
@@ -98,10 +99,12 @@ function rateTable(
   unit: string,
   commands?: CommandTable,
   referenceName?: string,
+  roundTrips?: Readonly<Record<string, number>>,
 ): Table {
   const reference = referenceOf(comparison, referenceName)
   const head = ['Arm', unit, 'per op', `× ${comparison.limit.arm.name}`, `× ${reference.arm.name}`]
   if (commands !== undefined) head.push('Redis commands per op')
+  if (roundTrips !== undefined) head.push('round trips per op')
   return {
     title,
     head,
@@ -114,6 +117,10 @@ function rateTable(
         times(ratioOf(comparison, figures.arm.name, reference.arm.name)),
       ]
       if (commands !== undefined) row.push(formatCommands(commands[figures.arm.name] ?? {}))
+      if (roundTrips !== undefined) {
+        const trips = roundTrips[figures.arm.name]
+        row.push(trips === undefined ? '–' : String(Number(trips.toFixed(2))))
+      }
       return row
     }),
   }
@@ -374,7 +381,7 @@ export function markdownReport(results: BenchResults): string {
     '',
     section(
       missRedis,
-      `Round trips are counted from Redis's \`INFO commandstats\` over ${COMMAND_SAMPLES} misses of each arm alone: \`GET\`, \`MGET\` and every other command that does not write count as one read round trip each; a \`MULTI\`/\`EXEC\` block counts as one write round trip (Redis counts the commands queued in it when \`EXEC\` runs them, and the counts cannot tell which writes sat inside a block, so when an \`EXEC\` was sent the write commands are taken to be inside it); without \`EXEC\` each write command counts as one. A client's connection set-up (\`SELECT\` of its database) is left out, and one command more over the ${COMMAND_SAMPLES} misses (an operation still in flight when the counts were reset) is tolerated.`,
+      `Round trips per miss are counted by Redis itself: the reads it made from its clients' sockets (\`total_reads_processed\` in \`INFO stats\`) over ${COMMAND_SAMPLES} misses of each arm alone, one at a time. A client sends pipelined commands (a \`MULTI\`/\`EXEC\` block, or commands written together) in one write that Redis reads at once, so such a batch is one round trip; a command that waits for an answer first is another. Of those round trips, the ones that read are the commands that do not write (\`GET\`, \`MGET\` …; a client's connection set-up, \`SELECT\`, left out): the target asks for at most one reading and one writing round trip. One command or read more over the ${COMMAND_SAMPLES} misses (an operation still in flight when counting began) is tolerated. The commands column comes from \`INFO commandstats\` over the same number of misses.`,
       CHART.missRedis,
     ),
     '',
