@@ -1,7 +1,8 @@
 // Checks the built docs site (docs/.vitepress/dist) in a real browser: serves it on loopback,
 // visits every page reachable from the home page in Debian's chromium, and fails when a page does
-// not load with 200, an internal link leads nowhere (a missing page or a missing #anchor), or a
-// page logs a console error. Takes a screenshot of the home page (DOCS_SCREENSHOT, default
+// not load with 200, an internal link leads nowhere (a missing page or a missing #anchor), an
+// image does not load (natural size 0), the benchmarks page shows no chart, or a page logs a
+// console error. Takes a screenshot of the home page (DOCS_SCREENSHOT, default
 // $TMPDIR/garner-docs-home.png). Run `pnpm docs:build` first.
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
@@ -40,6 +41,9 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
   '.txt': 'text/plain; charset=utf-8',
 }
+
+/** The page of `pnpm bench`'s report, whose charts (docs/public/bench/*.svg) are checked. */
+const BENCHMARKS_PAGE = '/benchmarks'
 
 /** A static server for the built site, as any static host would serve it. */
 function serve(): Promise<Server> {
@@ -132,12 +136,22 @@ async function main(): Promise<void> {
     const title = await tab.locator('h1').first().textContent({ timeout: 5000 })
     if (!title?.trim()) problems.push(`${path}: no h1`)
     const found = await tab.evaluate(() => ({
+      // Every image must have loaded and have a size (a chart that failed to parse has none).
+      images: Array.from(document.querySelectorAll('img'), (image) => ({
+        src: image.currentSrc || image.src,
+        loaded: image.complete && image.naturalWidth > 0 && image.naturalHeight > 0,
+      })),
       ids: Array.from(document.querySelectorAll('[id]'), (element) => element.id),
       hrefs: Array.from(
         document.querySelectorAll('a[href]'),
         (anchor) => (anchor as HTMLAnchorElement).href,
       ),
     }))
+    for (const image of found.images) {
+      if (!image.loaded) problems.push(`${path}: image did not load: ${image.src}`)
+    }
+    const charts = found.images.filter((image) => new URL(image.src).pathname.startsWith('/bench/'))
+    if (path.replace(/\.html$/, '') === BENCHMARKS_PAGE) benchmarkCharts = charts.length
     visited.set(path, new Set(found.ids))
     for (const href of found.hrefs) {
       if (!href.startsWith(origin)) continue
@@ -152,6 +166,8 @@ async function main(): Promise<void> {
   }
 
   let busy = 0
+  // The benchmarks page must be reached and show the charts `pnpm bench` wrote.
+  let benchmarkCharts = -1
   try {
     const first = context.pages()[0] ?? (await context.newPage())
     await Promise.all([crawl(first), crawl(await context.newPage())])
@@ -160,6 +176,9 @@ async function main(): Promise<void> {
     server.close()
     rmSync(userDataDir, { recursive: true, force: true })
   }
+
+  if (benchmarkCharts < 0) problems.push(`${BENCHMARKS_PAGE}: not reached from the home page`)
+  else if (benchmarkCharts === 0) problems.push(`${BENCHMARKS_PAGE}: shows no chart from /bench/`)
 
   // Every internal link points at a page that loaded, and at an element that exists there.
   let anchors = 0

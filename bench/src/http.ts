@@ -135,7 +135,7 @@ export async function armsOf(framework: Framework, origin: string): Promise<Http
   const arms = [
     arm('constant', 'constant JSON (limit)', PATHS.constant),
     arm('constant-headers', 'constant + 5 validator headers', PATHS.constantHeaders),
-    arm('identity-only', 'Garner middleware + constant, no lookup', PATHS.identityOnly),
+    arm('identity-only', 'Garner middleware + constant + 5 headers', PATHS.identityOnly),
     arm('prisma', 'Prisma, no cache', PATHS.prisma),
     arm('garner-200', 'Garner cacheOr304, 200 hit', PATHS.garner),
     arm('garner-304', 'Garner cacheOr304, 304', PATHS.garner, 304, { 'if-none-match': garnerTag }),
@@ -163,9 +163,12 @@ async function etagOf(url: string): Promise<string> {
   return tag
 }
 
+/** What autocannon needs to load an arm. */
+export type Loadable = Pick<HttpArm, 'path' | 'headers' | 'expectStatus'>
+
 /** Loads one arm with autocannon for `seconds`. */
 export async function load(
-  arm: HttpArm,
+  arm: Loadable,
   connections: number,
   seconds: number,
 ): Promise<HttpSample> {

@@ -22,6 +22,7 @@ export async function inProcessHitArms(): Promise<ArmSet> {
   arms.push(...anchors.map(({ arm }) => arm))
 
   arms.push(...garnerHitArms(() => createGarner()))
+  arms.push(identityChainArm(createGarner()))
 
   return {
     arms,
@@ -69,6 +70,27 @@ export function garnerHitArms(create: () => Garner): Arm[] {
       op: garnerFetch(create(), count, load),
     }
   })
+}
+
+/** The name of the identity-chain hit arm. */
+export const CHAIN_ARM = "garner.bind(['User', 42]).key(k).fetch(load)"
+
+/**
+ * The identity chain as a new user writes it: the chain built afresh on every call, with the same
+ * one binding as `garner.fetch, 1 binding`, so the two differ only in how the call is written.
+ */
+export function identityChainArm(garner: Garner): Arm {
+  const load = countingLoader(VALUE)
+  return {
+    name: CHAIN_ARM,
+    role: 'garner',
+    loader: load,
+    op: (worker) =>
+      garner
+        .bind(['User', 42])
+        .key(keyOf(worker))
+        .fetch(() => load()),
+  }
 }
 
 /**

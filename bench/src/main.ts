@@ -1,11 +1,14 @@
 // `pnpm bench`: measures Garner against the caches people would pick instead, prints the tables
 // and writes docs/benchmarks.md. Ratios from one run on one machine; never a CI gate.
-import { readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { relative } from 'node:path'
 import type { RedisServer } from '@garner/fixtures'
 import { type Arm, notAllHits, prime, resetAll } from './arms.js'
+import { writeCharts } from './charts.js'
 import { stopAll } from './children.js'
 import { clusterSection, withClusterSection } from './cluster-section.js'
 import { type Comparison, compare } from './compare.js'
+import { runDemo } from './demo.js'
 import { DIGESTS_END, DIGESTS_START } from './digest-section.js'
 import { keepEdgeSection } from './edge-section.js'
 import { VALUE_BYTES } from './fixture.js'
@@ -18,21 +21,38 @@ import { inProcessMissArms, invalidationArms, redisMissArms } from './misses.js'
 import { postgresSection, withPostgresSection } from './postgres.js'
 import { profileArm, profileHttp } from './profile.js'
 import { redisHitArms } from './redis.js'
-import { COMMAND_SAMPLES, commandsPerOp, startRedis } from './redis-server.js'
+import { COMMAND_SAMPLES, commandsPerOp, roundTripsPerOp, startRedis } from './redis-server.js'
 import { markdownReport, terminalReport } from './report.js'
-import type { BenchResults, CommandTable, ProfileEvidence, Settings } from './results.js'
+import type {
+  BenchResults,
+  CommandTable,
+  ProfileEvidence,
+  ResultsFile,
+  Settings,
+} from './results.js'
 import { runStampedes } from './stampede.js'
 import { evaluateTargets, GARNER_1, GARNER_3 } from './targets.js'
 
-const REPORT = new URL('../../docs/benchmarks.md', import.meta.url)
+const ROOT = new URL('../../', import.meta.url)
+const REPORT = new URL('docs/benchmarks.md', ROOT)
+/** Every run's results; a copy of an earlier run's is the "before" of the before/after table. */
+const LATEST = new URL('bench/results/latest.json', ROOT)
+const BEFORE = new URL(process.env.BENCH_BEFORE ?? 'bench/results/before.json', ROOT)
 
-/** Durations and sizes: the whole run stays well under five minutes on two cores. */
+/** BENCH_QUICK=1: about half the rounds (at least 3), for a shorter run on a busy machine. */
+const QUICK = process.env.BENCH_QUICK === '1'
+function rounds(count: number): number {
+  return QUICK ? Math.max(3, Math.ceil(count / 2)) : count
+}
+
+/** Durations and sizes: the whole run stays under about seven minutes on two cores. */
 const SETTINGS: Settings = {
   valueBytes: VALUE_BYTES,
   inFlight: 100,
-  http: { connections: 32, seconds: 1, rounds: 5, warmupSeconds: 1 },
+  http: { connections: 32, seconds: 1, rounds: rounds(5), warmupSeconds: 1 },
   memoryFetches: [30_000, 1_500],
   profileMs: 2_500,
+  quick: QUICK,
 }
 
 const started = performance.now()
@@ -69,7 +89,7 @@ async function main(): Promise<void> {
   step('1. in-process hit path')
   const memoryHits = await inProcessHitArms()
   await prime(memoryHits.arms, 1)
-  const inProcess = await compare(memoryHits.arms, 7, { durationMs: 1_000, slotOps: 500 })
+  const inProcess = await compare(memoryHits.arms, rounds(7), { durationMs: 1_000, slotOps: 500 })
   hitProblems.push(...notAllHits(memoryHits.arms, 1))
   await memoryHits.close()
 
@@ -79,12 +99,12 @@ async function main(): Promise<void> {
   const redisHits = await redisHitArms(server.url, SETTINGS.inFlight)
   await prime(redisHits.arms, SETTINGS.inFlight)
   const redisCommands = await commandTable(server, redisHits.arms)
-  const redisLatency = await compare(redisHits.arms, 7, {
+  const redisLatency = await compare(redisHits.arms, rounds(7), {
     durationMs: 1_500,
     slotOps: 20,
     percentiles: true,
   })
-  const redisThroughput = await compare(redisHits.arms, 5, {
+  const redisThroughput = await compare(redisHits.arms, rounds(5), {
     durationMs: 1_500,
     slotOps: 5,
     inFlight: SETTINGS.inFlight,
@@ -97,7 +117,7 @@ async function main(): Promise<void> {
 
   step('3. misses, invalidations, stampedes')
   const memoryMisses = inProcessMissArms()
-  const missMemory = await compare(memoryMisses.arms, 5, {
+  const missMemory = await compare(memoryMisses.arms, rounds(5), {
     durationMs: 1_200,
     slotOps: 100,
     beforeRound: () => resetAll(memoryMisses.arms),
@@ -105,17 +125,21 @@ async function main(): Promise<void> {
   await memoryMisses.close()
   const redisMisses = redisMissArms(server.url)
   const missCommands = await commandTable(server, redisMisses.arms)
-  const missRedis = await compare(redisMisses.arms, 5, { durationMs: 1_500, slotOps: 10 })
+  const missRoundTrips: Record<string, number> = {}
+  for (const arm of redisMisses.arms) {
+    missRoundTrips[arm.name] = await roundTripsPerOp(server, arm.op, COMMAND_SAMPLES)
+  }
+  const missRedis = await compare(redisMisses.arms, rounds(5), { durationMs: 1_500, slotOps: 10 })
   await redisMisses.close()
   const memoryInvalidations = invalidationArms(undefined)
-  const invalidateMemory = await compare(memoryInvalidations.arms, 5, {
+  const invalidateMemory = await compare(memoryInvalidations.arms, rounds(5), {
     durationMs: 800,
     slotOps: 100,
   })
   await memoryInvalidations.close()
   const redisInvalidations = invalidationArms(server.url)
   const invalidateCommands = await commandTable(server, redisInvalidations.arms)
-  const invalidateRedis = await compare(redisInvalidations.arms, 5, {
+  const invalidateRedis = await compare(redisInvalidations.arms, rounds(5), {
     durationMs: 1_000,
     slotOps: 10,
   })
@@ -127,6 +151,11 @@ async function main(): Promise<void> {
 
   step('5. memory')
   const memory = await runMemory(...SETTINGS.memoryFetches)
+
+  step('4b. the demo as users start it (pnpm demo) against a bare app')
+  const demo = await runDemo(SETTINGS.http)
+
+  const before = await readBefore()
 
   const results: BenchResults = {
     startedAt,
@@ -144,14 +173,19 @@ async function main(): Promise<void> {
     missMemory,
     missRedis,
     missCommands,
+    missRoundTrips,
     invalidateMemory,
     invalidateRedis,
     invalidateCommands,
     stampedes,
     http,
+    demo,
     memory,
     hitProblems,
     profiles: [],
+    missProfiles: [],
+    before,
+    beforeFile: before === undefined ? undefined : relative(ROOT.pathname, BEFORE.pathname),
   }
 
   step('profiles of the misses and of where Garner trails')
@@ -159,6 +193,17 @@ async function main(): Promise<void> {
   const targets = evaluateTargets(results)
   const missed = new Set(targets.filter((target) => !target.met).map((target) => target.id))
   const options = { url: server.url, durationMs: SETTINGS.profileMs }
+  // The miss path on every run, so that before and after can be compared.
+  const missProfiles: ProfileEvidence[] = [
+    {
+      reason: 'the miss path, in process',
+      profile: await profileArm('memory-miss', GARNER_1, options),
+    },
+    {
+      reason: 'the miss path on Redis',
+      profile: await profileArm('redis-miss', GARNER_1, options),
+    },
+  ]
   if (missed.has('redis-latency') || garnerTrails(redisLatency, GARNER_3)) {
     const reason = missed.has('redis-latency')
       ? 'Redis latency target missed'
@@ -173,18 +218,6 @@ async function main(): Promise<void> {
     profiles.push({
       reason: 'in-process hit trails an anchor',
       profile: await profileArm('memory-hit', GARNER_1, options),
-    })
-  }
-  if (garnerTrails(missMemory, GARNER_1)) {
-    profiles.push({
-      reason: 'Garner misses trail the anchors',
-      profile: await profileArm('memory-miss', GARNER_1, options),
-    })
-  }
-  if (garnerTrails(missRedis, GARNER_1)) {
-    profiles.push({
-      reason: 'Garner misses on Redis trail the anchors',
-      profile: await profileArm('redis-miss', GARNER_1, options),
     })
   }
   const invalidation = "garner.invalidate('User', id)"
@@ -221,8 +254,12 @@ async function main(): Promise<void> {
   const final: BenchResults = {
     ...results,
     profiles,
+    missProfiles,
     wallSeconds: (performance.now() - started) / 1000,
   }
+  await writeResults(final)
+  const charts = await writeCharts(final)
+  step(`wrote ${LATEST.pathname} and ${charts.length} charts in docs/public/bench/`)
   // The near-cache, freshness, PostgreSQL, digests, Redis Cluster and Varnish sections come from
   // their own runs (bench:near-cache, bench:freshness, bench:postgres, bench:digests,
   // bench:cluster, bench:edge): keep them.
@@ -252,6 +289,47 @@ async function main(): Promise<void> {
   )
   console.log(`\n${terminalReport(final)}\n`)
   step(`wrote ${REPORT.pathname}`)
+}
+
+/** The "before" run, when its file exists; a file that does not parse is an error worth seeing. */
+async function readBefore(): Promise<ResultsFile | undefined> {
+  const text = await readFile(BEFORE, 'utf8').catch(() => undefined)
+  if (text === undefined) return undefined
+  const file = JSON.parse(text) as ResultsFile
+  if (file.format !== 1) {
+    throw new TypeError(
+      `${BEFORE.pathname} is not a results file of this bench (format ${String(file.format)}): write it again with pnpm bench.`,
+    )
+  }
+  // The targets as this checkout defines them, from the before run's figures, so that before and
+  // after are judged by the same rule; the file's own evaluation when its figures do not fit.
+  try {
+    const figures = file.results as BenchResults
+    return {
+      ...file,
+      targets: evaluateTargets({ ...figures, startedAt: new Date(file.startedAt) }),
+    }
+  } catch {
+    return file
+  }
+}
+
+/** bench/results/latest.json: the targets as evaluated, the miss profiles and every figure. */
+async function writeResults(results: BenchResults): Promise<void> {
+  const { before: _before, ...figures } = results
+  const file: ResultsFile = {
+    format: 1,
+    startedAt: results.startedAt.toISOString(),
+    commit: results.commit,
+    wallSeconds: results.wallSeconds,
+    loadAtStart: results.machine.loadAtStart,
+    quick: results.settings.quick,
+    targets: evaluateTargets(results),
+    missProfiles: results.missProfiles,
+    results: figures,
+  }
+  await mkdir(new URL('.', LATEST), { recursive: true })
+  await writeFile(LATEST, `${JSON.stringify(file, null, 1)}\n`)
 }
 
 try {

@@ -65,3 +65,24 @@ function rank(order: readonly string[], command: string): number {
   const index = order.indexOf(command)
   return index < 0 ? order.length : index
 }
+
+/**
+ * Round trips per operation as Redis sees them: the reads Redis made from its clients' sockets
+ * (`total_reads_processed` in `INFO stats`) while `count` runs of `op` ran, one at a time. A
+ * client sends a batch of pipelined commands (a `MULTI`/`EXEC` block, or commands sent together)
+ * in one write, which Redis reads at once; a command that waits for the previous one's answer is
+ * another read. The second `INFO` is itself one read, taken off.
+ */
+export async function roundTripsPerOp(server: RedisServer, op: Op, count: number): Promise<number> {
+  const before = await socketReads(server)
+  for (let index = 0; index < count; index++) await op(0)
+  const after = await socketReads(server)
+  return (after - before - 1) / count
+}
+
+async function socketReads(server: RedisServer): Promise<number> {
+  const info = (await server.command('INFO', 'stats')) as string
+  const found = /^total_reads_processed:(\d+)/m.exec(info)
+  if (found === null) throw new Error('INFO stats has no total_reads_processed (Redis 6 or later)')
+  return Number(found[1])
+}

@@ -1,5 +1,7 @@
 // The report of one run: the tables for the terminal, and docs/benchmarks.md.
+import { CHART, chartImage, referenceOf } from './charts.js'
 import type { Comparison, Figures } from './compare.js'
+import { DEMO_PATH } from './demo.js'
 import {
   integer,
   markdownTable,
@@ -14,9 +16,9 @@ import { type HttpFigures, httpFigures, httpRatio } from './http.js'
 import { FRAMEWORKS, type Framework, PEER_NAME } from './http-routes.js'
 import { medianRatio } from './measure.js'
 import { COMMAND_SAMPLES, formatCommands } from './redis-server.js'
-import type { BenchResults, CommandTable, ProfileEvidence } from './results.js'
+import type { BenchResults, CommandTable, ProfileEvidence, ResultsFile } from './results.js'
 import { LOADER_MS, STAMPEDE_CALLERS } from './stampede.js'
-import { evaluateTargets, FAR_AHEAD, type Target } from './targets.js'
+import { CACHE_MANAGER, evaluateTargets, FAR_AHEAD, ratioOf, type Target } from './targets.js'
 
 const FRAMEWORK_LABEL: Readonly<Record<Framework, string>> = { hono: 'Hono', express: 'Express' }
 
@@ -40,12 +42,16 @@ export function tables(results: BenchResults): Table[] {
       '3a. Miss path, in process (a new key per operation)',
       results.missMemory,
       'misses/s',
+      undefined,
+      CACHE_MANAGER,
     ),
     rateTable(
       '3b. Miss path on Redis (a new key per operation)',
       results.missRedis,
       'misses/s',
       results.missCommands,
+      CACHE_MANAGER,
+      results.missRoundTrips,
     ),
     rateTable('3c. Invalidation, in process', results.invalidateMemory, 'ops/s'),
     rateTable(
@@ -56,6 +62,7 @@ export function tables(results: BenchResults): Table[] {
     ),
     stampedeTable(results),
     ...FRAMEWORKS.map((framework) => httpTable(results, framework)),
+    demoTable(results),
     memoryTable(results),
   ]
 }
@@ -63,6 +70,10 @@ export function tables(results: BenchResults): Table[] {
 /** The whole terminal report. */
 export function terminalReport(results: BenchResults): string {
   const parts = tables(results).map(textTable)
+  if (results.before !== undefined) {
+    parts.push(textTable(beforeAfterTable(results.before, evaluateTargets(results))))
+  }
+  for (const evidence of results.missProfiles) parts.push(textTable(profileTable(evidence)))
   for (const evidence of results.profiles) parts.push(textTable(profileTable(evidence)))
   parts.push(`Wall time: ${results.wallSeconds.toFixed(0)} s`)
   return parts.join('\n\n')
@@ -87,16 +98,13 @@ function rateTable(
   comparison: Comparison,
   unit: string,
   commands?: CommandTable,
+  referenceName?: string,
+  roundTrips?: Readonly<Record<string, number>>,
 ): Table {
-  const best = comparison.bestAnchor
-  const head = [
-    'Arm',
-    unit,
-    'per op',
-    `× ${comparison.limit.arm.name}`,
-    best === undefined ? '× best anchor' : `× ${best.arm.name}`,
-  ]
+  const reference = referenceOf(comparison, referenceName)
+  const head = ['Arm', unit, 'per op', `× ${comparison.limit.arm.name}`, `× ${reference.arm.name}`]
   if (commands !== undefined) head.push('Redis commands per op')
+  if (roundTrips !== undefined) head.push('round trips per op')
   return {
     title,
     head,
@@ -106,9 +114,13 @@ function rateTable(
         rate(figures.summary.opsPerSecond),
         micros(figures.summary.meanMicros / (comparison.options.inFlight ?? 1)),
         times(figures.vsLimit),
-        times(figures.vsBestAnchor),
+        times(ratioOf(comparison, figures.arm.name, reference.arm.name)),
       ]
       if (commands !== undefined) row.push(formatCommands(commands[figures.arm.name] ?? {}))
+      if (roundTrips !== undefined) {
+        const trips = roundTrips[figures.arm.name]
+        row.push(trips === undefined ? '–' : String(Number(trips.toFixed(2))))
+      }
       return row
     }),
   }
@@ -190,6 +202,43 @@ function httpTable(results: BenchResults, framework: Framework): Table {
   }
 }
 
+function demoTable(results: BenchResults): Table {
+  const { connections, seconds } = results.settings.http
+  return {
+    title: `4. HTTP, the demo as users start it (pnpm demo), ${connections} connections, ${seconds} s per arm per round`,
+    head: ['Framework', 'Server', 'requests/s', 'p99', '× bare app', 'unexpected'],
+    rows: results.demo.figures.map((figures) => [
+      FRAMEWORK_LABEL[figures.arm.framework],
+      figures.arm.name,
+      integer(figures.requestsPerSecond),
+      `${figures.p99Ms} ms`,
+      times(figures.vsBare),
+      figures.silent ? 'no responses' : integer(figures.unexpected),
+    ]),
+    leftColumns: 2,
+  }
+}
+
+/** Per target: the "before" run's measurement, this run's, and whether each met the goal. */
+function beforeAfterTable(before: ResultsFile, after: readonly Target[]): Table {
+  const earlier = new Map(before.targets.map((target) => [target.id, target]))
+  return {
+    title: 'Before and after',
+    head: ['Target', 'Goal', 'Before', 'After', 'Met before → after'],
+    rows: after.map((target) => {
+      const old = earlier.get(target.id)
+      return [
+        target.name,
+        target.goal,
+        old?.measured ?? 'not measured',
+        target.measured,
+        `${old === undefined ? '–' : old.met ? 'yes' : 'NO'} → ${target.met ? 'yes' : 'NO'}`,
+      ]
+    }),
+    leftColumns: 5,
+  }
+}
+
 function memoryTable(results: BenchResults): Table {
   return {
     title: '5. Memory: the default in-process store filled past its bounds',
@@ -241,8 +290,8 @@ function garnerShare(evidence: ProfileEvidence): number {
 /** docs/benchmarks.md. */
 export function markdownReport(results: BenchResults): string {
   const all = tables(results)
-  const section = (table: Table, text = ''): string =>
-    `### ${table.title}\n\n${text === '' ? '' : `${text}\n\n`}${markdownTable(table)}`
+  const section = (table: Table, text = '', chart = ''): string =>
+    `### ${table.title}\n\n${text === '' ? '' : `${text}\n\n`}${markdownTable(table)}${chart === '' ? '' : `\n\n${chartImage(results, chart)}`}`
   const [
     targets,
     inProcess,
@@ -256,7 +305,8 @@ export function markdownReport(results: BenchResults): string {
     ...rest
   ] = all as [Table, Table, Table, Table, Table, Table, Table, Table, Table, ...Table[]]
   const httpTables = rest.slice(0, FRAMEWORKS.length)
-  const memory = rest[FRAMEWORKS.length]!
+  const demo = rest[FRAMEWORKS.length]!
+  const memory = rest[FRAMEWORKS.length + 1]!
   const { machine, settings } = results
   const lines: string[] = []
   lines.push(
@@ -295,6 +345,10 @@ export function markdownReport(results: BenchResults): string {
     '',
     markdownTable(targets),
     '',
+    chartImage(results, CHART.targets),
+    '',
+    ...beforeAfterLines(results),
+    '',
     '## Method',
     '',
     ...methodLines(results),
@@ -303,50 +357,65 @@ export function markdownReport(results: BenchResults): string {
     '',
     section(
       inProcess,
-      'Every arm holds the same value under one key and is asked for it again and again; `Map.get` is the limit. The anchors are used as their documentation shows (defaults).',
+      "Every arm holds the same value under one key and is asked for it again and again; `Map.get` is the limit. The anchors are used as their documentation shows (defaults). The identity chain arm is Garner's own idiom as a new user writes it, the chain built on every call: `garner.bind(['User', 42]).key(k).fetch(load)`, the same one binding as `garner.fetch, 1 binding`.",
+      CHART.inProcess,
     ),
     '',
     section(
       latency,
       `One request at a time over loopback. \`keyv.get\` through \`@keyv/redis\` (one GET, Keyv's JSON envelope decoded) is the limit. Commands per hit come from Redis's own \`INFO commandstats\` over ${COMMAND_SAMPLES} hits of each arm alone.`,
+      CHART.redisLatency,
     ),
     '',
     section(
       throughput,
       `${settings.inFlight} fetches in flight at once, each worker on its own key (cache-manager would otherwise merge concurrent reads of one key into one GET, which measures its coalescing, not the store).`,
+      CHART.redisThroughput,
     ),
     '',
     section(
       missMemory,
-      'Each operation asks for a key never seen before: look up, run the loader (which returns the 1 KB value at once), store. Every cache is emptied between rounds.',
+      'Each operation asks for a key never seen before: look up, run the loader (which returns the 1 KB value at once), store. Every cache is emptied between rounds. The ratios are to cache-manager `wrap`, the anchor of the miss targets.',
+      CHART.missMemory,
     ),
     '',
-    section(missRedis),
+    section(
+      missRedis,
+      `Round trips per miss are counted by Redis itself: the reads it made from its clients' sockets (\`total_reads_processed\` in \`INFO stats\`) over ${COMMAND_SAMPLES} misses of each arm alone, one at a time. A client sends pipelined commands (a \`MULTI\`/\`EXEC\` block, or commands written together) in one write that Redis reads at once, so such a batch is one round trip; a command that waits for an answer first is another. Of those round trips, the ones that read are the commands that do not write (\`GET\`, \`MGET\` …; a client's connection set-up, \`SELECT\`, left out): the target asks for at most one reading and one writing round trip. One command or read more over the ${COMMAND_SAMPLES} misses (an operation still in flight when counting began) is tolerated. The commands column comes from \`INFO commandstats\` over the same number of misses.`,
+      CHART.missRedis,
+    ),
     '',
     section(
       invMemory,
       "`invalidate('User', id)` uses a new id each time (a write to one row); `invalidate('User')` a model-wide write. Only bentocache has a comparable feature (tags); the other anchors can only delete keys they know.",
+      CHART.invalidateMemory,
     ),
     '',
     section(
       invRedis,
       'A `MULTI … EXEC` block is sent in one write and answered in one round trip.',
+      CHART.invalidateRedis,
     ),
     '',
     section(stampede),
     '',
     ...httpTables.flatMap((table, index) => [
-      section(table, httpText(results, FRAMEWORKS[index]!)),
+      section(table, httpText(results, FRAMEWORKS[index]!), CHART.http(FRAMEWORKS[index]!)),
       '',
     ]),
+    section(demo, demoText(results), CHART.demo),
+    '',
     section(
       memory,
       'A fresh child process fills the default store (`createGarner()` without a store) with ever new keys, each bound to its own instance (so tokens are stored too), then reports after a full GC.',
     ),
     '',
+    'The stampede and memory tables count calls and bytes, not ratios: they have no chart.',
+    '',
     '## Where Garner is slower, and why',
     '',
     ...slowerLines(results),
+    ...missProfileLines(results),
   )
   return `${lines
     .join('\n')
@@ -369,8 +438,65 @@ function methodLines(results: BenchResults): string[] {
     `- **HTTP**: each framework's server runs in its own child process (Node, 1 core each); autocannon runs in the bench's process with ${http.connections} connections, no pipelining, ${http.seconds} s per arm per round, ${http.rounds} rounds (after a ${http.warmupSeconds} s warm-up per arm). Every route answers the same ${results.http.bodyBytes}-byte JSON (the demo's users with their posts, from a fresh SQLite file through Prisma 7 and the demo's \`openDatabase\`). The constant route sends that text, precomputed. The Garner route binds \`User\` and \`Post\` and answers with \`cacheOr304\` from the in-process store; its identity middleware is mounted on that route only. Express: \`app.set('etag', false)\` on the app, so Express computes no weak ETag of its own on the constant, Prisma and Garner routes (Garner sends its own); apicache runs in a sub-app that keeps Express's default weak ETag, which apicache's 304 relies on; its 304s lose their \`Content-Length\` header on the way out, because autocannon's HTTP parser would otherwise wait for a body. Hono: \`hono/etag\` wraps the uncached Prisma route (it saves the download, not the query).`,
     "- **Sources**: Garner's packages run from their TypeScript sources through tsx (the `@garner/source` export condition), as the repository's scripts run them. tsx keeps function names with a small `__name` helper, which shows up in profiles and costs a little that a build would not.",
     `- **Targets** are checked on the medians above; "far ahead" of the uncached Prisma route means at least ${FAR_AHEAD}× its requests/s.`,
+    `- **Results file and before/after**: every run writes all its figures, its targets as evaluated and its miss-path profiles to \`bench/results/latest.json\`. When \`bench/results/before.json\` exists (or the file named by \`BENCH_BEFORE\`, relative to the repository root), the run reads it and shows each target before → after. To make a "before": run \`pnpm bench\` at the earlier commit and copy its \`latest.json\` to \`before.json\`.`,
+    `- **Charts**: \`pnpm bench\` writes one SVG per table of ratios into \`docs/public/bench/\` from the same run: each arm's ratio to the table's reference on a log scale, drawn from the 1.0× line, with the limit and the target as dashed marks.`,
+    `- **Rounds**: \`BENCH_QUICK=1 pnpm bench\` runs about half the rounds of every section (at least 3) for a shorter run on a busy machine${settings.quick ? ' (this run did)' : ' (this run did not)'}.`,
     `- **Profiles** are V8 CPU profiles taken with \`node --cpu-prof\` in a separate process running one arm (or one HTTP server under load), counting only the samples taken while the arm ran (${(settings.profileMs / 1000).toFixed(1)} s). The files are kept in \`bench/profiles/\` for Chrome DevTools.`,
   ]
+}
+
+function demoText(results: BenchResults): string {
+  return (
+    `The demo started as its README says (\`pnpm demo\` from the repository root: pnpm, then tsx running \`apps/demo/src/main.ts\` from its TypeScript sources) in a child process, with \`PORT=0\`, a fresh SQLite file (\`DATABASE_URL=file:…\`) and the in-process store, once with \`DEMO_FRAMEWORK=hono\` and once with \`express\`. ` +
+    `It answers \`GET ${DEMO_PATH}\` (public, bound to the post and its author), primed before the measurement, so every measured request is a cached 200 of ${results.demo.bodyBytes} bytes. ` +
+    "The bare app is one route answering that same JSON as a new user writes it (`c.json(data)` on a `new Hono()` served by `@hono/node-server`; `res.json(data)` on `express()` with its defaults), in its own child process. The four servers are loaded in interleaved rounds with the HTTP section's settings."
+  )
+}
+
+/** The before/after table of the targets, when a "before" file was read. */
+function beforeAfterLines(results: BenchResults): string[] {
+  const { before } = results
+  if (before === undefined) {
+    return [
+      'No "before" results were read in this run (see `BENCH_BEFORE` in the method), so there is no before/after table.',
+    ]
+  }
+  const when = (file: { startedAt: string; commit: string; loadAtStart: number; quick: boolean }) =>
+    `commit ${file.commit}, ${file.startedAt.slice(0, 16).replace('T', ' ')} UTC, load ${file.loadAtStart.toFixed(2)} at start${file.quick ? ', BENCH_QUICK' : ''}`
+  return [
+    '### Before and after',
+    '',
+    `Before: \`${results.beforeFile ?? 'the before file'}\`, written by \`pnpm bench\` at ${when(before)}. After: this run (${when(
+      {
+        startedAt: results.startedAt.toISOString(),
+        commit: results.commit,
+        loadAtStart: results.machine.loadAtStart,
+        quick: results.settings.quick,
+      },
+    )}). Both runs' ratios come from their own run; the machine's load may differ between them.`,
+    '',
+    markdownTable(beforeAfterTable(before, evaluateTargets(results))),
+  ]
+}
+
+/** The miss path's CPU profiles of this run, and of the "before" run when there is one. */
+function missProfileLines(results: BenchResults): string[] {
+  const lines = [
+    '',
+    '### CPU profiles of the miss path',
+    '',
+    'Taken on every run (`garner.fetch, 1 binding` on a new key per operation, in process and on Redis), so that a change to the miss path shows in where its time goes. The before run\'s profiles come from the "before" file.',
+    '',
+  ]
+  const runs: [string, readonly ProfileEvidence[]][] = [['this run', results.missProfiles]]
+  if (results.before !== undefined) runs.unshift(['before', results.before.missProfiles])
+  for (const [name, profiles] of runs) {
+    for (const evidence of profiles) {
+      const table = profileTable(evidence)
+      lines.push(`#### ${name}: ${table.title}`, '', markdownTable(table), '')
+    }
+  }
+  return lines
 }
 
 function httpText(results: BenchResults, framework: Framework): string {
@@ -381,7 +507,7 @@ function httpText(results: BenchResults, framework: Framework): string {
   return (
     `Two diagnostic rows split the cost of a Garner 200 hit. "constant + 5 validator headers" sends the constant with the five headers a Garner 200 carries (fixed values): ` +
     `${FRAMEWORK_LABEL[framework]} with those headers runs at ${times(headers.vsConstant)} the constant route. ` +
-    `"Garner middleware + constant, no lookup" adds the adapter's request-scoped identity middleware: ${times(middleware.vsConstant)}. ` +
+    `"Garner middleware + constant + 5 headers" (no lookup) adds the adapter's request-scoped identity middleware: ${times(middleware.vsConstant)}. ` +
     `The full 200 hit (the lookup and the response through \`cacheOr304\`) runs at ${times(hit.vsConstant)}. ` +
     `The Garner 304 answers ${times(ratio)} the requests/s of the Garner 200. The peer is ${PEER_NAME[framework]}.`
   )
