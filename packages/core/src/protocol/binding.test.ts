@@ -160,4 +160,12 @@ describe('token keys', () => {
     ])
     expect(invalidationTokenKeys('g', 'Widget')).toEqual(['g:tm:"Widget"', 'g:ta:"Widget"'])
   })
+
+  it('refuses a composite id that holds itself with a TypeError naming it', () => {
+    const id: Record<string, unknown> = { tenant: 1 }
+    id.self = id
+    expect(() => normalizeBindings({ model: 'W', id } as never)).toThrow(
+      /binding bind\.id\.self is a circular reference/,
+    )
+  })
 })

@@ -120,7 +120,7 @@ export function normalizeId(id: unknown, path = 'id'): string {
   )
 }
 
-function idValue(id: unknown, path: string): unknown {
+function idValue(id: unknown, path: string, parents: object[] = []): unknown {
   switch (typeof id) {
     case 'string':
       return id
@@ -132,9 +132,13 @@ function idValue(id: unknown, path: string): unknown {
     case 'object':
       // Arrays and Dates are objects too, but not plain ones.
       if (id !== null && isPlainObject(id)) {
+        // A field that holds one of its own parents would recurse without end.
+        if (parents.includes(id)) throw invalid(path, 'is a circular reference')
+        parents.push(id)
         const fields: Record<string, unknown> = {}
         for (const [field, value] of Object.entries(id))
-          fields[field] = idValue(value, `${path}.${field}`)
+          fields[field] = idValue(value, `${path}.${field}`, parents)
+        parents.pop()
         return fields
       }
       throw invalid(path, `is ${describe(id)}`)
