@@ -103,4 +103,18 @@ describe('the digests on a runtime without node:crypto', () => {
       expect(hash.sha256Hex128(text)).toBe(nodeHex128(text))
     }
   })
+
+  // Node before 20.12 has createHash but not the one-shot hash(): the digests must not change.
+  it('uses createHash where node:crypto has no one-shot hash()', async () => {
+    vi.stubGlobal('process', {
+      ...process,
+      getBuiltinModule: (): unknown => ({ createHash }),
+    })
+    vi.resetModules()
+    const hash = await import('./hash.js')
+    for (const text of ['', 'abc', 'é'.repeat(70)]) {
+      expect(hash.sha256(text)).toBe(nodeSha256(text))
+      expect(hash.sha256Hex128(text)).toBe(nodeHex128(text))
+    }
+  })
 })
