@@ -28,6 +28,12 @@ describe('etagMatches (weak comparison)', () => {
     expect(etagMatches('"unterminated', etag)).toBe(false)
   })
 
+  it('skips empty list members: they never match the empty entity-tag', () => {
+    expect(etagMatches('"a", ,', '""')).toBe(false)
+    expect(etagMatches(',', '""')).toBe(false)
+    expect(etagMatches('"a", ""', '""')).toBe(true)
+  })
+
   it('treats * as a match only when it is the whole field value (RFC 9110 §13.1.2)', () => {
     expect(etagMatches(' * ', etag)).toBe(true)
     expect(etagMatches('"x", *', etag)).toBe(false)

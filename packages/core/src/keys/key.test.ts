@@ -71,6 +71,15 @@ describe('encodeKey', () => {
     for (let level = 0; level < 300; level++) deep = [deep]
     expect(() => encodeKey(deep)).toThrow(/nested deeper than 200 levels/)
   })
+
+  it('throws a TypeError that says what keys are made of and how to convert a part', () => {
+    expect(() => encodeKey(10n)).toThrow(TypeError)
+    expect(() => encodeKey(10n)).toThrow(
+      'Garner: key is a BigInt, which cannot be part of a cache key. Keys are made of strings, ' +
+        'numbers, booleans, null, Dates, and arrays or plain objects of these: convert the part ' +
+        '(for example with String(x) or x.id) before passing it.',
+    )
+  })
 })
 
 describe('storedKey', () => {
@@ -80,5 +89,11 @@ describe('storedKey', () => {
     const stored = storedKey('app', 'e', long)
     expect(stored).toMatch(/^app:e:#[A-Za-z0-9_-]{43}$/)
     expect(storedKey('app', 'e', `${long} `)).not.toBe(stored)
+  })
+
+  it('keeps a canonical text of exactly the limit as it is', () => {
+    const atLimit = 'x'.repeat(MAX_PLAIN_KEY_LENGTH)
+    expect(storedKey('app', 'e', atLimit)).toBe(`app:e:${atLimit}`)
+    expect(storedKey('app', 'e', `${atLimit}x`)).toMatch(/^app:e:#/)
   })
 })

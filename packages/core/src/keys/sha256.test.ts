@@ -2,7 +2,7 @@
 // so keys and ETags are the same whichever runtime (or code path) computed them.
 import { createHash } from 'node:crypto'
 import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { sha256, sha256Hex128 } from './hash.js'
 import { base64url, pureSha256, pureSha256Hex128 } from './sha256.js'
 import { utf8Length } from './utf8.js'
@@ -53,6 +53,11 @@ describe('SHA-256 without node:crypto', () => {
     }
   })
 
+  it('agrees with node:crypto on a text of 2 MiB and more, whose length in bits needs a fourth byte', () => {
+    const text = 'ab'.repeat(1024 * 1024 + 3)
+    expect(pureSha256(text)).toBe(nodeSha256(text))
+  })
+
   it('agrees with node:crypto on any text (property)', () => {
     fc.assert(
       fc.property(
@@ -73,5 +78,43 @@ describe('SHA-256 without node:crypto', () => {
         expect(base64url(bytes, bytes.length)).toBe(Buffer.from(bytes).toString('base64url'))
       }),
     )
+  })
+})
+
+describe('the digests on a runtime without node:crypto', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals()
+    vi.resetModules()
+  })
+
+  // A runtime whose getBuiltinModule refuses node:crypto (as a locked-down host may): hash.js
+  // must fall back to the pure implementation and give the same digests.
+  it('falls back to the pure SHA-256 when the native one cannot be had', async () => {
+    vi.stubGlobal('process', {
+      ...process,
+      getBuiltinModule: (): never => {
+        throw new Error('node:crypto is not available here')
+      },
+    })
+    vi.resetModules()
+    const hash = await import('./hash.js')
+    for (const text of ['', 'abc', 'é'.repeat(70)]) {
+      expect(hash.sha256(text)).toBe(nodeSha256(text))
+      expect(hash.sha256Hex128(text)).toBe(nodeHex128(text))
+    }
+  })
+
+  // Node before 20.12 has createHash but not the one-shot hash(): the digests must not change.
+  it('uses createHash where node:crypto has no one-shot hash()', async () => {
+    vi.stubGlobal('process', {
+      ...process,
+      getBuiltinModule: (): unknown => ({ createHash }),
+    })
+    vi.resetModules()
+    const hash = await import('./hash.js')
+    for (const text of ['', 'abc', 'é'.repeat(70)]) {
+      expect(hash.sha256(text)).toBe(nodeSha256(text))
+      expect(hash.sha256Hex128(text)).toBe(nodeHex128(text))
+    }
   })
 })

@@ -45,6 +45,30 @@ describe('normalizeBindings', () => {
     expect(() => normalizeBindings(42 as never)).toThrow('binding bind is 42')
     expect(() => normalizeBindings(['Widget', { id: Symbol('x') }] as never)).toThrow(TypeError)
   })
+
+  it('says in the error what a binding and an id may be', () => {
+    const rule =
+      "A binding is 'Model', ['Model'], ['Model', id] or { model, id }, or an array of these; an " +
+      'id is a string, a number, a BigInt, or a plain object of those for a composite key.'
+    // A second element that cannot be an id makes the array a list, whose item is then refused.
+    expect(() => normalizeBindings(['W', true] as never)).toThrow(
+      new TypeError(`Garner: binding bind[1] is boolean. ${rule}`),
+    )
+    expect(() => normalizeBindings(['W', null] as never)).toThrow(
+      new TypeError(`Garner: binding bind[1] is null. ${rule}`),
+    )
+    expect(() => normalizeBindings([['W', 1], [['G', false]]] as never)).toThrow(
+      'Garner: binding bind[1][0][1] is boolean.',
+    )
+  })
+
+  it('refuses a composite id nested too deeply, naming its path', () => {
+    let id: unknown = 1
+    for (let level = 0; level < 250; level++) id = { a: id }
+    expect(() => normalizeBindings({ model: 'W', id } as never)).toThrow(
+      /^Garner: binding bind\.id(\.a)+ is a value nested deeper than 200 levels\./,
+    )
+  })
 })
 
 describe('normalizeBindings: where one binding ends and a list begins', () => {

@@ -18,6 +18,9 @@ describe('ETag strategies', () => {
     expect(() => canonicalHashEtag({ value: { a: new Map() }, body: '' })).toThrow(
       'Garner cannot hash value.a: it is an instance of Map.',
     )
+    expect(() => canonicalHashEtag({ value: [Symbol('s')], body: '' })).toThrow(
+      expect.objectContaining({ code: 'GARNER_UNSERIALIZABLE' }),
+    )
   })
 })
 
@@ -26,6 +29,13 @@ describe('computeEtag', () => {
     expect(computeEtag(() => 'abc', { value: 1, body: '1' })).toBe('"abc"')
     expect(computeEtag(() => '!~', { value: 1, body: '1' })).toBe('"!~"')
     expect(computeEtag(() => 'x'.repeat(200), { value: 1, body: '1' })).toBe(`"${'x'.repeat(200)}"`)
+  })
+
+  it('says what a tag must be when it refuses one', () => {
+    expect(() => computeEtag(() => 'a b', { value: 1, body: '1' })).toThrow(
+      'Garner: the ETag strategy returned "a b"; it must return 1 to 200 visible ASCII characters ' +
+        'without double quotes (Garner adds the quotes).',
+    )
   })
 
   it('refuses tags that are empty, too long, quoted, not visible ASCII or not strings', () => {

@@ -41,6 +41,15 @@ describe('memoryStore', () => {
     expect(present).toEqual(['a', 'c', 'd'])
   })
 
+  it('gives recently read tokens a second chance, and none to tokens only written', async () => {
+    const store = memoryStore({ maxEntries: 2 })
+    await store.writeTokens([['a', 'ta']], undefined)
+    await store.writeTokens([['b', 'tb']], undefined)
+    store.readNow(keys('none'), ['a'])
+    await store.writeTokens([['c', 'tc']], undefined)
+    expect(store.readNow(keys('none'), ['a', 'b', 'c']).tokens).toEqual(['ta', undefined, 'tc'])
+  })
+
   it('keeps a hot entry through many rounds of the clock hand, and stays within its bound', async () => {
     const store = memoryStore({ maxEntries: 100 })
     await store.write(keys('hot'), record('hot'), undefined)

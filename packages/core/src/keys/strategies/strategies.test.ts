@@ -41,8 +41,24 @@ describe('built-in key strategies', () => {
 
   it('key HEAD like GET, and keep encoded paths apart from decoded ones', () => {
     expect(requestMethod.apply({}, { request: request('HEAD', '/') })).toEqual({ method: 'GET' })
+    expect(requestMethod.apply({}, { request: request('post', '/') })).toEqual({ method: 'POST' })
     expect(requestPath.apply({}, { request: request('GET', '/users/1%3Fa') })).toEqual({
       path: '/users/1%3Fa',
+    })
+  })
+
+  it('sort query pairs by name in code-unit order, keeping repeated names in their order', () => {
+    const query = 'c=1&a=1&b=1&a=2&c=0&B=3&b=0'
+    expect(requestQuery.apply({}, { request: request('GET', '/', query) })).toEqual({
+      query: [
+        ['B', '3'],
+        ['a', '1'],
+        ['a', '2'],
+        ['b', '1'],
+        ['b', '0'],
+        ['c', '1'],
+        ['c', '0'],
+      ],
     })
   })
 
@@ -55,7 +71,19 @@ describe('built-in key strategies', () => {
     expect(version((context) => String(context.api)).apply({}, { api: 3 })).toEqual({
       version: '3',
     })
-    expect(explicitKey.apply({}, {})).toEqual({})
+    // No `key` member at all (not one set to undefined): later strategies see the key as given.
+    expect(explicitKey.apply({}, {})).toStrictEqual({})
+    expect(Object.keys(explicitKey.apply({ a: 1 }, {}))).toEqual(['a'])
+  })
+
+  it('are named after the member they add', () => {
+    expect(DEFAULT_KEY_STRATEGIES.map((strategy) => strategy.name)).toEqual([
+      'key',
+      'method',
+      'path',
+      'query',
+    ])
+    expect(version('v2').name).toBe('version')
   })
 })
 
