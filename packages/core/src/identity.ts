@@ -128,7 +128,8 @@ export class Identity<R = never> {
 
   /** Adds an explicit key part; parts accumulate in call order. */
   key(part: KeyPart): Identity<R> {
-    return this.with({ parts: [...this.state.parts, part] })
+    const { parts } = this.state
+    return this.with({ parts: parts.length === 0 ? [part] : [...parts, part] })
   }
 
   /**
