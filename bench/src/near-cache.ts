@@ -272,7 +272,7 @@ async function main(): Promise<void> {
           String(garnerDelays.misses),
         ],
         [
-          'Garner: … new value read (one MGET, the loader, one MULTI)',
+          'Garner: … new value read (one MGET, the loader, one write)',
           quantile(garnerDelays.seen, 0.5).toFixed(2),
           quantile(garnerDelays.seen, 0.99).toFixed(2),
           String(garnerDelays.misses),
