@@ -405,6 +405,30 @@ describe('engine: freshness', () => {
 })
 
 describe('engine: hits', () => {
+  it('runs one loader for concurrent fetches of a key bound to a new instance (in process)', async () => {
+    // The first fetch writes the instance's first tokens synchronously: the later ones read them
+    // and must still join its load rather than start their own.
+    const garner = createGarner()
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    let calls = 0
+    const loader = async (): Promise<string> => {
+      calls += 1
+      await gate
+      return 'loaded once'
+    }
+    const fetches = Array.from({ length: 50 }, () =>
+      garner.fetch('cold', loader, { bind: ['Stampede', 1] }),
+    )
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    fetches.push(garner.fetch('cold', loader, { bind: ['Stampede', 1] }))
+    release()
+    expect(await Promise.all(fetches)).toEqual(fetches.map(() => 'loaded once'))
+    expect(calls).toBe(1)
+  })
+
   it('keeps the tag of a value with Dates as loaded, whatever a caller does to its Date', async () => {
     const garner = createGarner()
     const value = await garner.fetch('d', () => ({ at: new Date(0) }))
