@@ -82,23 +82,18 @@ interface RedisPipeline {
 }
 
 function redisPipelineOf(adapter: unknown): RedisPipeline | undefined {
-  const redis = adapter as {
-    getClient?: unknown
-    createKeyPrefix?: unknown
-    isCluster?: unknown
-    namespace?: string
-  }
+  const redis = adapter as { createKeyPrefix?: unknown; isCluster?: unknown; namespace?: string }
+  const client = claimClientOf(adapter)
   if (
-    typeof redis.getClient !== 'function' ||
+    client === undefined ||
     typeof redis.createKeyPrefix !== 'function' ||
     typeof redis.isCluster !== 'function' ||
     redis.isCluster.call(adapter) !== false
   )
     return undefined
-  const getClient = redis.getClient
   const createKeyPrefix = redis.createKeyPrefix as (key: string, namespace?: string) => string
   return {
-    client: () => getClient.call(adapter) as ReturnType<RedisPipeline['client']>,
+    client: client as unknown as RedisPipeline['client'],
     // The adapter's own namespace, read on every write, as its own setMany does.
     keyOf: (key) => createKeyPrefix.call(adapter, key, redis.namespace),
   }
