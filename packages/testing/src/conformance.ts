@@ -63,6 +63,31 @@ export function describeGarnerConformance(
         for (const value of values) expect(value).toEqual({ rows: [1, 2, 3] })
       })
 
+      it('runs the loader once for concurrent fetches of a missing key bound to a new instance', async () => {
+        const cache = garner()
+        // A read a remote store could not answer (a timeout on a loaded machine) runs a loader
+        // of its own, as it cannot know whether it may join: those are counted apart.
+        let unreadable = 0
+        cache.on('miss', ({ reason }) => {
+          if (reason === 'unavailable') unreadable += 1
+        })
+        const gate = deferred()
+        const loader = counter(async () => {
+          await gate.promise
+          return 'loaded once'
+        })
+        // The first fetch writes the instance's first token: the later ones read it, and must
+        // still join the first one's load rather than start their own.
+        const fetches = Array.from({ length: 50 }, () =>
+          cache.fetch('cold stampede', loader, { bind: ['Stampede', 1] }),
+        )
+        await sleep(20)
+        fetches.push(cache.fetch('cold stampede', loader, { bind: ['Stampede', 1] }))
+        gate.resolve()
+        expect(await Promise.all(fetches)).toEqual(fetches.map(() => 'loaded once'))
+        expect(loader.calls).toBe(unreadable === 0 ? 1 : Math.min(loader.calls, 1 + unreadable))
+      })
+
       it('stores nothing when the loader throws, and the caller gets the same error', async () => {
         const cache = garner()
         const failure = new Error('database down')

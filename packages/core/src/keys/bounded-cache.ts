@@ -11,6 +11,10 @@ export class BoundedCache<K, V> {
     return this.entries.get(key)
   }
 
+  clear(): void {
+    this.entries.clear()
+  }
+
   set(key: K, value: V): V {
     if (this.entries.size >= this.limit) this.entries.clear()
     this.entries.set(key, value)

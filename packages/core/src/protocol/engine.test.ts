@@ -23,6 +23,7 @@ type Plan =
   | { readonly kind: 'hold'; readonly gate: Gate & { wait: Promise<unknown>; arrive(): void } }
   | { readonly kind: 'answer'; readonly answer: unknown }
   | { readonly kind: 'through' }
+  | { readonly kind: 'late'; readonly gate: Gate & { wait: Promise<unknown>; arrive(): void } }
 
 /**
  * A remote store (so the engine guards it and queues invalidations) kept in process: a
@@ -62,6 +63,18 @@ class ControlledStore implements StoreDriver {
 
   /** The next call of `method` waits for the returned gate. */
   hold(method: Method): Gate {
+    return this.gate(method, 'hold')
+  }
+
+  /**
+   * The next call of `method` reaches the store at once but answers only when the returned gate
+   * passes, as a reply that a slow connection delivers after later calls have landed.
+   */
+  late(method: Method): Gate {
+    return this.gate(method, 'late')
+  }
+
+  private gate(method: Method, kind: 'hold' | 'late'): Gate {
     let arrive!: () => void
     const reached = new Promise<void>((resolve) => {
       arrive = resolve
@@ -79,7 +92,7 @@ class ControlledStore implements StoreDriver {
       pass,
       fail: (error: unknown = new Error(`${method} failed`)) => fail(error),
     }
-    this.plans[method].push({ kind: 'hold', gate })
+    this.plans[method].push({ kind, gate })
     return gate
   }
 
@@ -112,6 +125,12 @@ class ControlledStore implements StoreDriver {
     if (plan?.kind === 'hold') {
       plan.gate.arrive()
       await plan.gate.wait
+    }
+    if (plan?.kind === 'late') {
+      const answer = proceed()
+      plan.gate.arrive()
+      await plan.gate.wait
+      return answer
     }
     return proceed()
   }
@@ -427,6 +446,36 @@ describe('engine: hits', () => {
     release()
     expect(await Promise.all(fetches)).toEqual(fetches.map(() => 'loaded once'))
     expect(calls).toBe(1)
+  })
+
+  it('lets a fetch whose read was answered after a load finished join that load', async () => {
+    // A remote read sent before a load's entry write landed can come back after the load is
+    // done, holding its tokens but not its entry (a Redis Cluster answers the entry and the
+    // tokens from different nodes). That is a read of the load's generation: it joins the load.
+    const { store, garner } = setup()
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    let calls = 0
+    const loader = async (): Promise<string> => {
+      calls += 1
+      await gate
+      return 'loaded once'
+    }
+    const first = garner.fetch('cold', loader, { bind: ['Stampede', 1] })
+    await vi.waitFor(() => expect(calls).toBe(1))
+    const reply = store.late('read')
+    const late = garner.fetch('cold', loader, { bind: ['Stampede', 1] })
+    await reply.reached
+    release()
+    expect(await first).toBe('loaded once')
+    reply.pass()
+    expect(await late).toBe('loaded once')
+    expect(calls).toBe(1)
+    // A read sent after the load finished and missing (the entry evicted) loads again.
+    store.inner.clear()
+    expect(await garner.fetch('cold', () => 'reloaded', { bind: ['Stampede', 1] })).toBe('reloaded')
   })
 
   it('keeps the tag of a value with Dates as loaded, whatever a caller does to its Date', async () => {

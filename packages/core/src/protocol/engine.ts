@@ -61,7 +61,10 @@ export type Want = 'meta' | 'body' | 'value'
 export type Loader<T> = () => T | Promise<T>
 
 /** A read that succeeded (possibly finding nothing), or one that could not reach the store. */
-type Snapshot = { readonly ok: true; readonly read: StoreRead } | { readonly ok: false }
+// `since`: the single flight's mark taken before an asynchronous read was sent.
+type Snapshot =
+  | { readonly ok: true; readonly read: StoreRead; readonly since?: number }
+  | { readonly ok: false }
 
 const UNREADABLE: Snapshot = { ok: false }
 
@@ -311,8 +314,9 @@ export class Engine {
     const { driver, guard } = this.options
     // A remote store decodes the value from the body.
     const withBody = want !== 'meta'
+    const since = this.flights.mark
     if (guard === undefined)
-      return { ok: true, read: await driver.read(plan.keys, plan.tokenKeys, withBody) }
+      return { ok: true, read: await driver.read(plan.keys, plan.tokenKeys, withBody), since }
     // Stryker disable next-line ConditionalExpression,EqualityOperator: flushing an empty queue writes nothing and no key is pending; the check skips the call
     if (this.pending.size > 0) {
       await this.flushPending()
@@ -325,7 +329,7 @@ export class Engine {
     try {
       const read = await guard.call(() => driver.read(plan.keys, plan.tokenKeys, withBody))
       if (read.corrupt !== undefined) this.report('read', read.corrupt, plan.keys.entry)
-      return { ok: true, read }
+      return { ok: true, read, since }
     } catch (error) {
       if (isGarnerError(error, 'GARNER_CORRUPT_ENTRY')) {
         // Something under these keys is unreadable: read it all as absent, so the miss path
@@ -486,11 +490,17 @@ export class Engine {
     // write, and its loader starts after the write, so it is as fresh as what they read. Without
     // this, the in-process store (whose writes land at once) would run a second loader for the
     // fetches of a cold key that start after the first one.
+    // An asynchronous read may come back after a load of the same generation has finished and
+    // been stored (on a Redis Cluster, with the tokens from one node and the entry from another,
+    // read before the write landed): it joins that load as well.
     let freshGeneration: string | undefined
-    const work = this.flights.run(`${plan.keys.entry}\u0000${generation}`, () =>
-      this.load(plan, loader, snapshot, (fresh) => {
-        freshGeneration = fresh.join('\u0001')
-      }),
+    const work = this.flights.run(
+      `${plan.keys.entry}\u0000${generation}`,
+      () =>
+        this.load(plan, loader, snapshot, (fresh) => {
+          freshGeneration = fresh.join('\u0001')
+        }),
+      snapshot.ok ? snapshot.since : undefined,
     )
     if (freshGeneration !== undefined)
       this.flights.join(`${plan.keys.entry}\u0000${freshGeneration}`, work)

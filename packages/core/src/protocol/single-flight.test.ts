@@ -35,4 +35,38 @@ describe('SingleFlight', () => {
     current.resolve('new')
     expect(await work).toBe('new')
   })
+
+  it('hands work that finished after a mark to callers that took the mark, and to nobody else', async () => {
+    const flight = new SingleFlight<string>()
+    const before = flight.mark
+    const work = flight.run('k', () => Promise.resolve('one'))
+    await work
+    const after = flight.mark
+    expect(after).toBeGreaterThan(before)
+    expect(flight.run('k', () => Promise.resolve('two'), before)).toBe(work)
+    expect(await flight.run('k', () => Promise.resolve('three'), after)).toBe('three')
+    // Without a mark, finished work is never joined.
+    expect(await flight.run('k', () => Promise.resolve('four'))).toBe('four')
+  })
+
+  it('keeps neither failed work nor work finished before detachAll for later callers', async () => {
+    const flight = new SingleFlight<string>()
+    const mark = flight.mark
+    const failed = flight.run('bad', () => Promise.reject(new Error('no')))
+    await expect(failed).rejects.toThrow('no')
+    expect(await flight.run('bad', () => Promise.resolve('retried'), mark)).toBe('retried')
+    const done = flight.run('k', () => Promise.resolve('old'))
+    await done
+    flight.detachAll()
+    expect(await flight.run('k', () => Promise.resolve('new'), mark)).toBe('new')
+  })
+
+  it('remembers work joined under a second key once it has finished', async () => {
+    const flight = new SingleFlight<string>()
+    const mark = flight.mark
+    const work = flight.run('k', () => Promise.resolve('one'))
+    flight.join('alias', work)
+    await work
+    expect(flight.run('alias', () => Promise.resolve('two'), mark)).toBe(work)
+  })
 })
