@@ -734,3 +734,215 @@ describe('engine: store errors', () => {
     expect(await garner.fetch('a', () => 1)).toBe(1)
   })
 })
+
+/** A remote store that can claim keys, as Redis does with `SET NX PX` (claims kept in a map). */
+class ClaimingStore extends ControlledStore {
+  /** How the next claims answer: taken by this process, held by another, or failing. */
+  claimAnswer: 'mine' | 'elsewhere' | 'fail' = 'mine'
+  releaseFails = false
+  readonly claims: { key: string; ttl: number }[] = []
+  readonly released: string[] = []
+
+  async claim(key: string, ttl: number): Promise<boolean> {
+    this.claims.push({ key, ttl })
+    if (this.claimAnswer === 'fail') throw new Error('claim failed')
+    return this.claimAnswer === 'mine'
+  }
+
+  async release(key: string): Promise<void> {
+    this.released.push(key)
+    if (this.releaseFails) throw new Error('release failed')
+  }
+}
+
+function staleSetup(freshness: { loaderTimeout?: number; staleWhileRevalidate?: number } = {}) {
+  const store = new ClaimingStore()
+  const garner = createGarner({
+    store,
+    storeTimeout: 60_000,
+    ttl: 1_000,
+    staleWhileRevalidate: 5_000,
+    ...freshness,
+  })
+  const errors: ErrorEvent[] = []
+  garner.on('error', (event) => errors.push(event))
+  const refreshes: boolean[] = []
+  garner.on('refresh', (event) => refreshes.push(event.ok))
+  let version = 0
+  const loader = (): number => ++version
+  const entryKey = garner.key('k').describe().key
+  return { store, garner, errors, refreshes, loader, loads: () => version, entryKey }
+}
+
+describe('engine: refreshes shared between processes (stores that can claim a key)', () => {
+  it('claims the refresh key for as long as a refresh may take, refreshes, then releases it', async () => {
+    const { store, garner, refreshes, loader, entryKey } = staleSetup()
+    expect(await garner.fetch('k', loader)).toBe(1)
+    vi.setSystemTime(Date.now() + 1_500)
+    expect(await garner.fetch('k', loader)).toBe(1)
+    await vi.waitFor(() => expect(refreshes).toEqual([true]))
+    const claimKey = entryKey.replace(/^garner:e:/, 'garner:r:')
+    expect(claimKey).not.toBe(entryKey)
+    // Without a loaderTimeout, a claim lasts 10 s, but never longer than the stale window.
+    expect(store.claims).toEqual([{ key: claimKey, ttl: 5_000 }])
+    await vi.waitFor(() => expect(store.released).toEqual([claimKey]))
+    expect(await garner.fetch('k', loader)).toBe(2)
+  })
+
+  it('claims for the loader timeout when it is shorter than the stale window', async () => {
+    const { store, garner, refreshes, loader } = staleSetup({ loaderTimeout: 300 })
+    await garner.fetch('k', loader)
+    vi.setSystemTime(Date.now() + 1_500)
+    await garner.fetch('k', loader)
+    await vi.waitFor(() => expect(refreshes).toEqual([true]))
+    expect(store.claims.map(({ ttl }) => ttl)).toEqual([300])
+  })
+
+  it('leaves the refresh to the process holding the claim for as long as the claim lasts', async () => {
+    // A claim of 10 s (the default), inside a stale window of 20 s.
+    const { store, garner, refreshes, loader, loads } = staleSetup({ staleWhileRevalidate: 20_000 })
+    await garner.fetch('k', loader)
+    store.claimAnswer = 'elsewhere'
+    vi.setSystemTime(Date.now() + 1_500)
+    expect(await garner.fetch('k', loader)).toBe(1)
+    await vi.waitFor(() => expect(store.claims).toHaveLength(1))
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    // The other process refreshes: this one neither loads, nor reports a refresh, nor releases.
+    expect(loads()).toBe(1)
+    expect(refreshes).toEqual([])
+    expect(store.released).toEqual([])
+    // Within the claim's ttl the same stale entry is answered without asking again ...
+    vi.setSystemTime(Date.now() + 4_000)
+    expect(await garner.fetch('k', loader)).toBe(1)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(store.claims).toHaveLength(1)
+    // ... and once it has run out (the other process died), this process claims it itself.
+    store.claimAnswer = 'mine'
+    vi.setSystemTime(Date.now() + 6_100)
+    expect(await garner.fetch('k', loader)).toBe(1)
+    await vi.waitFor(() => expect(refreshes).toEqual([true]))
+    expect(store.claims).toHaveLength(2)
+    expect(await garner.fetch('k', loader)).toBe(2)
+  })
+
+  it('refreshes anyway when the claim cannot be made, reporting the failure and releasing nothing', async () => {
+    const { store, garner, errors, refreshes, loader, loads, entryKey } = staleSetup()
+    await garner.fetch('k', loader)
+    store.claimAnswer = 'fail'
+    vi.setSystemTime(Date.now() + 1_500)
+    expect(await garner.fetch('k', loader)).toBe(1)
+    await vi.waitFor(() => expect(refreshes).toEqual([true]))
+    expect(errors.map(({ operation, key }) => ({ operation, key }))).toEqual([
+      { operation: 'write', key: entryKey },
+    ])
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(store.released).toEqual([])
+    expect(loads()).toBe(2)
+  })
+
+  it('reports a release that fails, and keeps the refreshed value', async () => {
+    const { store, garner, errors, refreshes, loader, entryKey } = staleSetup()
+    await garner.fetch('k', loader)
+    store.releaseFails = true
+    vi.setSystemTime(Date.now() + 1_500)
+    await garner.fetch('k', loader)
+    await vi.waitFor(() => expect(refreshes).toEqual([true]))
+    await vi.waitFor(() =>
+      expect(errors.map(({ operation, key }) => ({ operation, key }))).toEqual([
+        { operation: 'write', key: entryKey },
+      ]),
+    )
+    expect(await garner.fetch('k', loader)).toBe(2)
+  })
+
+  it('starts no second refresh for a read that comes back with the entry a refresh just replaced', async () => {
+    const { store, garner, refreshes, loader, loads } = staleSetup()
+    await garner.fetch('k', loader)
+    vi.setSystemTime(Date.now() + 1_500)
+    // This read reaches the store before the refresh's write and answers after it.
+    const reply = store.late('read')
+    const late = garner.fetch('k', loader)
+    await reply.reached
+    expect(await garner.fetch('k', loader)).toBe(1)
+    await vi.waitFor(() => expect(refreshes).toEqual([true]))
+    reply.pass()
+    expect(await late).toBe(1)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(loads()).toBe(2)
+    expect(store.claims).toHaveLength(1)
+    expect(await garner.fetch('k', loader)).toBe(2)
+  })
+})
+
+/** A remote store with a near tier in front, as the near cache is: `readNow` answers from memory. */
+class NearStore extends ControlledStore {
+  serving = true
+  nearReads = 0
+
+  readNow(keys: EntryKeys, tokenKeys: readonly string[], withBody = true): StoreRead | undefined {
+    this.nearReads += 1
+    if (!this.serving) return undefined
+    const read = this.inner.readNow(keys, tokenKeys, withBody)
+    if (read.meta === undefined || read.tokens.includes(undefined)) return undefined
+    return { ...read, tier: 'near' }
+  }
+}
+
+describe('engine: a near tier in front of a remote store', () => {
+  function nearSetup() {
+    const store = new NearStore()
+    const garner = createGarner({ store, storeTimeout: 60_000 })
+    const tiers: string[] = []
+    garner.on('hit', (event) => tiers.push(event.tier))
+    return { store, garner, tiers }
+  }
+
+  it('answers a hit from memory without a store read, and counts it as a near hit', async () => {
+    const { store, garner, tiers } = nearSetup()
+    expect(await garner.fetch('k', () => 1, { bind: 'W' })).toBe(1)
+    const reads = store.calls.read
+    expect(await garner.fetch('k', () => 2, { bind: 'W' })).toBe(1)
+    expect(store.calls.read).toBe(reads)
+    expect(tiers).toEqual(['near'])
+    expect(garner.stats().hitsByTier).toEqual({ near: 1, store: 0 })
+    // A response reads the near tier too, with the body.
+    const respond = (value: number) =>
+      garner
+        .identity({ request: request() })
+        .key('r')
+        .bind('W')
+        .respond(() => value)
+    expect(await respond(3)).toMatchObject({ status: 200, body: '3' })
+    const readsBefore = store.calls.read
+    expect(await respond(4)).toMatchObject({ status: 200, body: '3' })
+    expect(store.calls.read).toBe(readsBefore)
+    expect(tiers).toEqual(['near', 'near'])
+  })
+
+  it('reads the store when the near tier does not hold the key, and counts a store hit', async () => {
+    const { store, garner, tiers } = nearSetup()
+    await garner.fetch('k', () => 1)
+    store.serving = false
+    const reads = store.calls.read
+    expect(await garner.fetch('k', () => 2)).toBe(1)
+    expect(store.calls.read).toBe(reads + 1)
+    expect(tiers).toEqual(['store'])
+    expect(garner.stats().hitsByTier).toEqual({ near: 0, store: 1 })
+  })
+
+  it('never answers from memory a value bound to an invalidation still queued', async () => {
+    const { store, garner } = nearSetup()
+    expect(await garner.fetch('k', () => 'old', { bind: 'W' })).toBe('old')
+    store.fail('writeTokens')
+    await garner.invalidate('W')
+    // The near tier still holds the old entry and its old token; the store cannot be told.
+    const nearReads = store.nearReads
+    expect(await garner.fetch('k', () => 'new', { bind: 'W' })).toBe('new')
+    expect(store.nearReads).toBe(nearReads)
+    // Once the invalidation lands, the near tier answers again.
+    afterBackoff()
+    expect(await garner.fetch('k', () => 'newer', { bind: 'W' })).toBe('newer')
+    expect(await garner.fetch('k', () => 'newest', { bind: 'W' })).toBe('newer')
+    expect(store.nearReads).toBeGreaterThan(nearReads)
+  })
+})
