@@ -96,7 +96,8 @@ describe('StoreGuard', () => {
 
 describe('StoreGuard timeouts', () => {
   it('fails a call that does not answer in time, and counts it as a failure', async () => {
-    const guard = new StoreGuard({ timeout: 20 })
+    // A backoff far longer than a loaded machine can delay the assertion after the timeout.
+    const guard = new StoreGuard({ timeout: 20, minBackoff: 60_000, maxBackoff: 60_000 })
     const never = new Promise<string>(() => {})
     const error = await guard.call(() => never).catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(GarnerError)
