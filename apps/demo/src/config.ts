@@ -44,6 +44,8 @@ export interface DemoConfig {
   readonly feed?: FeedFreshness
   /** The loader backoff of the demo's Garner. Default {@link LOADER_BACKOFF}. */
   readonly loaderBackoff?: LoaderBackoffOptions
+  /** How long a store call may take (ms). Default Garner's, 500 ms. */
+  readonly storeTimeout?: number
   /**
    * Varnish in front of the demo (`pnpm demo:edge`): every invalidation purges it by surrogate
    * key, and public responses carry `xkey` and `s-maxage`.

@@ -50,6 +50,7 @@ export async function startDemo(config: DemoConfig): Promise<Demo> {
     nearCache: keyv !== undefined && config.nearCache !== false,
     ...(cluster === undefined ? {} : { invalidation: { replicas: 1, timeout: 100 } }),
     loaderBackoff: config.loaderBackoff ?? LOADER_BACKOFF,
+    ...(config.storeTimeout === undefined ? {} : { storeTimeout: config.storeTimeout }),
     purgers: config.varnishUrl === undefined ? [] : [varnishPurger({ url: config.varnishUrl })],
   })
   const stats = trackStats(garner)

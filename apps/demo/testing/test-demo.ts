@@ -32,6 +32,8 @@ export interface TestDemoOptions {
   readonly feed?: DemoConfig['feed']
   readonly loaderBackoff?: DemoConfig['loaderBackoff']
   readonly faultRoutes?: boolean
+  /** Garner's store timeout (ms); default Garner's. */
+  readonly storeTimeout?: number
   /** Varnish in front of the demo, which its Garner purges (the edge suite). */
   readonly varnishUrl?: string
 }
@@ -65,6 +67,7 @@ export async function startTestDemo(
     cacheMaxEntries: options.cacheMaxEntries,
     feed: options.feed,
     loaderBackoff: options.loaderBackoff,
+    storeTimeout: options.storeTimeout,
     faultRoutes: options.faultRoutes,
     varnishUrl: options.varnishUrl,
   }).catch(async (error: unknown) => {
