@@ -448,10 +448,10 @@ describe('engine: hits', () => {
     expect(calls).toBe(1)
   })
 
-  it('lets a fetch whose read was answered after a load finished join that load', async () => {
+  it('reads again, rather than loading, when its read was answered after a load of its generation finished', async () => {
     // A remote read sent before a load's entry write landed can come back after the load is
     // done, holding its tokens but not its entry (a Redis Cluster answers the entry and the
-    // tokens from different nodes). That is a read of the load's generation: it joins the load.
+    // tokens from different nodes). A second read finds the entry that load stored.
     const { store, garner } = setup()
     let release!: () => void
     const gate = new Promise<void>((resolve) => {
@@ -470,9 +470,11 @@ describe('engine: hits', () => {
     await reply.reached
     release()
     expect(await first).toBe('loaded once')
+    const readsBefore = store.calls.read
     reply.pass()
     expect(await late).toBe('loaded once')
     expect(calls).toBe(1)
+    expect(store.calls.read).toBe(readsBefore + 1)
     // A read sent after the load finished and missing (the entry evicted) loads again.
     store.inner.clear()
     expect(await garner.fetch('cold', () => 'reloaded', { bind: ['Stampede', 1] })).toBe('reloaded')

@@ -491,8 +491,8 @@ export class Engine {
     // this, the in-process store (whose writes land at once) would run a second loader for the
     // fetches of a cold key that start after the first one.
     // An asynchronous read may come back after a load of the same generation has finished and
-    // been stored (on a Redis Cluster, with the tokens from one node and the entry from another,
-    // read before the write landed): it joins that load as well.
+    // stored its entry (on a Redis Cluster, with the tokens from one node and the entry from
+    // another, read before the write landed): it reads once more, and finds that entry.
     let freshGeneration: string | undefined
     const work = this.flights.run(
       `${plan.keys.entry}\u0000${generation}`,
@@ -501,6 +501,7 @@ export class Engine {
           freshGeneration = fresh.join('\u0001')
         }),
       snapshot.ok ? snapshot.since : undefined,
+      () => this.resolve(plan, loader, 'body'),
     )
     if (freshGeneration !== undefined)
       this.flights.join(`${plan.keys.entry}\u0000${freshGeneration}`, work)

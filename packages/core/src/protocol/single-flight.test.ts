@@ -36,37 +36,48 @@ describe('SingleFlight', () => {
     expect(await work).toBe('new')
   })
 
-  it('hands work that finished after a mark to callers that took the mark, and to nobody else', async () => {
+  it('calls again, instead of starting work, for a caller whose mark came before that work finished', async () => {
     const flight = new SingleFlight<string>()
+    const again = () => Promise.resolve('read again')
     const before = flight.mark
     const work = flight.run('k', () => Promise.resolve('one'))
+    // Running work is joined, whatever the mark.
+    expect(flight.run('k', () => Promise.resolve('two'), before, again)).toBe(work)
     await work
     const after = flight.mark
     expect(after).toBeGreaterThan(before)
-    expect(flight.run('k', () => Promise.resolve('two'), before)).toBe(work)
-    expect(await flight.run('k', () => Promise.resolve('three'), after)).toBe('three')
-    // Without a mark, finished work is never joined.
-    expect(await flight.run('k', () => Promise.resolve('four'))).toBe('four')
+    expect(await flight.run('k', () => Promise.resolve('three'), before, again)).toBe('read again')
+    expect(await flight.run('k', () => Promise.resolve('four'), after, again)).toBe('four')
+    // Without a mark, or under another key, finished work changes nothing.
+    expect(await flight.run('k', () => Promise.resolve('five'))).toBe('five')
+    expect(await flight.run('other', () => Promise.resolve('six'), before, again)).toBe('six')
   })
 
-  it('keeps neither failed work nor work finished before detachAll for later callers', async () => {
+  it('forgets failed work, and work finished before detachAll', async () => {
     const flight = new SingleFlight<string>()
+    const again = () => Promise.resolve('read again')
     const mark = flight.mark
     const failed = flight.run('bad', () => Promise.reject(new Error('no')))
     await expect(failed).rejects.toThrow('no')
-    expect(await flight.run('bad', () => Promise.resolve('retried'), mark)).toBe('retried')
-    const done = flight.run('k', () => Promise.resolve('old'))
-    await done
+    expect(await flight.run('bad', () => Promise.resolve('retried'), mark, again)).toBe('retried')
+    await flight.run('k', () => Promise.resolve('old'))
     flight.detachAll()
-    expect(await flight.run('k', () => Promise.resolve('new'), mark)).toBe('new')
+    expect(await flight.run('k', () => Promise.resolve('new'), mark, again)).toBe('new')
   })
 
-  it('remembers work joined under a second key once it has finished', async () => {
+  it('counts work joined under a second key as finished there too', async () => {
     const flight = new SingleFlight<string>()
     const mark = flight.mark
     const work = flight.run('k', () => Promise.resolve('one'))
     flight.join('alias', work)
     await work
-    expect(flight.run('alias', () => Promise.resolve('two'), mark)).toBe(work)
+    expect(
+      await flight.run(
+        'alias',
+        () => Promise.resolve('two'),
+        mark,
+        () => Promise.resolve('again'),
+      ),
+    ).toBe('again')
   })
 })

@@ -1,43 +1,35 @@
 // One loader run for concurrent fetches of the same missing entry, in this process.
 import { BoundedCache } from '../keys/bounded-cache.js'
 
-// Work that finished recently, for reads sent before it finished that answer after: bounded, as
-// forgetting one only costs a redundant load.
-const FINISHED_MEMORY = 256
-
-interface Finished<T> {
-  readonly work: Promise<T>
-  /** The count of finished work once this had finished. */
-  readonly at: number
-}
+// Keys whose work finished recently, for reads sent before it finished that answer after: bounded,
+// as forgetting one only costs a redundant load. Only the moment is kept, never the result.
+const FINISHED_MEMORY = 1_024
 
 /** Deduplicates concurrent work by key. */
 export class SingleFlight<T> {
   private readonly running = new Map<string, Promise<T>>()
-  private readonly finished = new BoundedCache<string, Finished<T>>(FINISHED_MEMORY)
+  // Key → the count of finished work once the work under it had finished.
+  private readonly finished = new BoundedCache<string, number>(FINISHED_MEMORY)
   private finishedCount = 0
 
   /**
    * A mark to take before a read whose answer decides whether to {@link run}: work under the same
-   * key that finishes after the mark is still joined, as the read may have been answered before
-   * that work's result was stored.
+   * key that finishes after the mark may have stored what that read did not see.
    */
   get mark(): number {
     return this.finishedCount
   }
 
   /**
-   * Joins the work running under `key` (or, given `since`, work that finished after that
-   * {@link mark}), or starts it. The key leaves the running work once it has settled (including
-   * any store write it awaits).
+   * Joins the work running under `key`, or starts it. Given a {@link mark} `since`, work under
+   * `key` that finished after it calls `again` instead (to read once more what that work stored).
+   * The key leaves the running work once it has settled (including any store write it awaits).
    */
-  run(key: string, start: () => Promise<T>, since?: number): Promise<T> {
+  run(key: string, start: () => Promise<T>, since?: number, again?: () => Promise<T>): Promise<T> {
     const current = this.running.get(key)
     if (current !== undefined) return current
-    if (since !== undefined) {
-      const finished = this.finished.get(key)
-      if (finished !== undefined && finished.at > since) return finished.work
-    }
+    if (since !== undefined && again !== undefined && (this.finished.get(key) ?? -1) > since)
+      return again()
     const work = start()
     this.join(key, work)
     return work
@@ -52,7 +44,7 @@ export class SingleFlight<T> {
     this.running.set(key, work)
     work.then(
       () => {
-        if (this.forget(key, work)) this.finished.set(key, { work, at: ++this.finishedCount })
+        if (this.forget(key, work)) this.finished.set(key, ++this.finishedCount)
       },
       () => this.forget(key, work),
     )
@@ -66,8 +58,9 @@ export class SingleFlight<T> {
   }
 
   /**
-   * Stops new callers from joining any running or finished work: after an invalidation, a load
-   * that started before it must not be handed to a fetch that starts after it.
+   * Stops new callers from joining any running work, or reading again after finished work: after
+   * an invalidation, a load that started before it must not be handed to a fetch that starts
+   * after it.
    */
   detachAll(): void {
     this.running.clear()
