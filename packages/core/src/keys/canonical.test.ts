@@ -69,6 +69,29 @@ describe('canonicalJson', () => {
   })
 })
 
+describe('canonicalJson refusals', () => {
+  it('names the refused part, whatever valid members come before it', () => {
+    for (const before of [true, null, new Date(0), [1], undefined]) {
+      expect(() => encode({ a: before, b: Number.NaN })).toThrow('key.b: NaN')
+    }
+    // With two refused members, the first in key order is named.
+    expect(() => encode({ b: Number.NaN, a: Number.NaN })).toThrow('key.a: NaN')
+    expect(() => encode([1, undefined])).toThrow('key[1]: undefined')
+  })
+
+  it("lets a getter's own error through, rather than reporting the value as unsupported", () => {
+    let reads = 0
+    const value = {
+      get flaky(): number {
+        reads += 1
+        if (reads === 1) throw new Error('the getter failed')
+        return 1
+      },
+    }
+    expect(() => encode(value)).toThrow('the getter failed')
+  })
+})
+
 describe('isPlainObject', () => {
   it('is true for literals and null-prototype objects only', () => {
     expect(isPlainObject({})).toBe(true)

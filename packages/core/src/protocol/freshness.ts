@@ -127,7 +127,8 @@ export function staleness(
 
 /** Validates a stale window in milliseconds: zero (none) or more. */
 export function checkWindow(window: number, name: string): number {
-  if (typeof window !== 'number' || !Number.isFinite(window) || window < 0) {
+  // Number.isFinite is false for anything that is not a number (it does not convert).
+  if (!Number.isFinite(window) || window < 0) {
     throw new TypeError(
       `Garner: ${name} must be a number of milliseconds, 0 or more (0 or omitted for none); got ${String(window)}.`,
     )
@@ -136,7 +137,7 @@ export function checkWindow(window: number, name: string): number {
 }
 
 function checkTimeout(timeout: number, name: string): number {
-  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0) {
+  if (!Number.isFinite(timeout) || timeout <= 0) {
     throw new TypeError(
       `Garner: ${name} must be a positive number of milliseconds (omit it for no limit); got ${String(timeout)}.`,
     )

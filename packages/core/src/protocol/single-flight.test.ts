@@ -80,4 +80,14 @@ describe('SingleFlight', () => {
       ),
     ).toBe('again')
   })
+
+  it('never lets work joined under a key replace the work running there', async () => {
+    const flight = new SingleFlight<string>()
+    const first = deferred()
+    const running = flight.run('k', () => first.promise)
+    flight.join('k', Promise.resolve('other'))
+    expect(flight.run('k', () => Promise.resolve('third'))).toBe(running)
+    first.resolve('one')
+    expect(await running).toBe('one')
+  })
 })

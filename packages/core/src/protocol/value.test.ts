@@ -1,7 +1,17 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { GarnerError } from '../errors.js'
-import { deepFreeze, deserializeValue, serializeValue } from './value.js'
+import { copyValue, deepFreeze, deserializeValue, serializeValue } from './value.js'
+
+/** The error a refused value raises, with its path and what it is. */
+function refusal(path: string, what: string): GarnerError {
+  return new GarnerError(
+    'GARNER_UNSERIALIZABLE',
+    `Garner cannot cache this value: ${path} is ${what}. Cached values are JSON data and Dates; ` +
+      'convert the part first (for example a Map with Object.fromEntries, a BigInt with String) ' +
+      'or return it from the loader in a JSON-compatible shape.',
+  )
+}
 
 describe('serializeValue / deserializeValue', () => {
   it('round-trips JSON values exactly, with -0 read back as 0 as documented (property)', () => {
@@ -51,14 +61,6 @@ describe('deepFreeze', () => {
 })
 
 describe('serializeValue refusals', () => {
-  const refusal = (path: string, what: string): GarnerError =>
-    new GarnerError(
-      'GARNER_UNSERIALIZABLE',
-      `Garner cannot cache this value: ${path} is ${what}. Cached values are JSON data and Dates; ` +
-        'convert the part first (for example a Map with Object.fromEntries, a BigInt with String) ' +
-        'or return it from the loader in a JSON-compatible shape.',
-    )
-
   it('refuses undefined and empty array items, which JSON would turn into null', () => {
     expect(() => serializeValue({ list: [1, undefined] })).toThrow(
       refusal('value.list[1]', 'undefined (JSON would turn it into null)'),
@@ -93,6 +95,73 @@ describe('serializeValue refusals', () => {
       expect(serializeValue({ a: 1 }).body).toBe('{"a":1}')
     } finally {
       delete prototype.polluted
+    }
+  })
+})
+
+describe('copyValue', () => {
+  it('estimates at least the length of the JSON text, for each kind of member', () => {
+    for (const value of [
+      'abc',
+      true,
+      false,
+      1,
+      null,
+      new Date(0),
+      [null, null, null],
+      {},
+      { a: null },
+    ]) {
+      expect(copyValue(value).textLength, JSON.stringify(value)).toBeGreaterThanOrEqual(
+        JSON.stringify(value).length,
+      )
+    }
+  })
+
+  it('copies -0 as 0, as its JSON text says', () => {
+    expect(Object.is(copyValue(-0).value, 0)).toBe(true)
+    expect(Object.is((copyValue({ x: -0 }).value as { x: number }).x, 0)).toBe(true)
+  })
+
+  it('keeps a member named __proto__ as a member, not as the prototype', () => {
+    const value = JSON.parse('{"__proto__":{"x":1},"a":2}') as object
+    const copy = copyValue(value).value as object
+    expect(JSON.stringify(copy)).toBe('{"__proto__":{"x":1},"a":2}')
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype)
+    expect(Object.getOwnPropertyDescriptor(copy, '__proto__')).toMatchObject({
+      value: { x: 1 },
+      enumerable: true,
+    })
+  })
+
+  it("lets a getter's own error through, rather than reporting the value as unserializable", () => {
+    let reads = 0
+    const value = {
+      get flaky(): number {
+        reads += 1
+        if (reads === 1) throw new Error('the getter failed')
+        return 1
+      },
+    }
+    expect(() => copyValue(value)).toThrow('the getter failed')
+  })
+
+  it('refuses a value whose getter answers differently on a second read, naming no member', () => {
+    let reads = 0
+    const value = {
+      get shifty(): number {
+        reads += 1
+        return reads === 1 ? Number.NaN : 1
+      },
+    }
+    expect(() => copyValue(value)).toThrow(
+      refusal('value', 'a value that changed while Garner read it'),
+    )
+  })
+
+  it('names the refused member, whatever valid members come before it', () => {
+    for (const before of [true, null, new Date(0), [1], undefined]) {
+      expect(() => copyValue({ a: before, b: Number.NaN })).toThrow(refusal('value.b', 'NaN'))
     }
   })
 })
