@@ -99,7 +99,8 @@ class ControlledStore implements StoreDriver {
   read(keys: EntryKeys, tokenKeys: readonly string[], withBody: boolean): Promise<StoreRead> {
     this.keysRead.push(keys)
     return this.call('read', async () => {
-      const read = await this.inner.read(keys, tokenKeys, withBody)
+      // Like the Keyv driver: no decoded value, and no tier (a hit from it is a store hit).
+      const { tier: _tier, ...read } = await this.inner.read(keys, tokenKeys, withBody)
       return { ...read, value: undefined, hasValue: false, body: withBody ? read.body : undefined }
     })
   }
@@ -527,9 +528,14 @@ describe('engine: hits', () => {
     const { garner, loader } = setup()
     const hits: string[] = []
     garner.on('hit', (event) => hits.push(event.key))
+    const tiers: string[] = []
+    garner.on('hit', (event) => tiers.push(event.tier))
     await garner.fetch('k', loader)
     await garner.fetch('k', loader)
     expect(hits).toEqual([garner.key('k').describe().key])
+    // A read that names no tier comes from the store.
+    expect(tiers).toEqual(['store'])
+    expect(garner.stats().hitsByTier).toEqual({ near: 0, store: 1 })
     expect(hits[0]).toMatch(/^garner:e:/)
   })
 })
@@ -779,9 +785,12 @@ function staleSetup(freshness: { loaderTimeout?: number; staleWhileRevalidate?: 
 describe('engine: refreshes shared between processes (stores that can claim a key)', () => {
   it('claims the refresh key for as long as a refresh may take, refreshes, then releases it', async () => {
     const { store, garner, refreshes, loader, entryKey } = staleSetup()
+    const hits: { tier: string; stale: boolean | undefined }[] = []
+    garner.on('hit', ({ tier, stale }) => hits.push({ tier, stale }))
     expect(await garner.fetch('k', loader)).toBe(1)
     vi.setSystemTime(Date.now() + 1_500)
     expect(await garner.fetch('k', loader)).toBe(1)
+    expect(hits).toEqual([{ tier: 'store', stale: true }])
     await vi.waitFor(() => expect(refreshes).toEqual([true]))
     const claimKey = entryKey.replace(/^garner:e:/, 'garner:r:')
     expect(claimKey).not.toBe(entryKey)
@@ -932,6 +941,42 @@ describe('engine: a near tier in front of a remote store', () => {
     expect(garner.stats().hitsByTier).toEqual({ near: 0, store: 1 })
   })
 
+  it('answers a 200 from the near tier without a separate body read', async () => {
+    const { store, garner } = nearSetup()
+    const respond = (value: number, headers: Record<string, string> = {}) =>
+      garner
+        .identity({ request: request(headers) })
+        .key('r')
+        .respond(() => value)
+    await respond(1)
+    expect(await respond(2, { 'if-none-match': '"other"' })).toMatchObject({
+      status: 200,
+      body: '1',
+    })
+    expect(store.calls.readBody).toBe(0)
+  })
+
+  it('reads the near tier again after a failed body read, and answers from it', async () => {
+    const { store, garner } = nearSetup()
+    let loads = 0
+    const respond = (headers: Record<string, string> = {}) =>
+      garner
+        .identity({ request: request(headers) })
+        .key('r')
+        .respond(() => ++loads)
+    await respond()
+    // The metadata comes from the store (the near tier does not answer), without the body ...
+    store.serving = false
+    const bodyRead = store.hold('readBody')
+    const answer = respond({ 'if-none-match': '"other"' })
+    await bodyRead.reached
+    // ... whose read fails once the near tier holds the entry again.
+    store.serving = true
+    bodyRead.fail()
+    expect(await answer).toMatchObject({ status: 200, body: '1' })
+    expect(loads).toBe(1)
+  })
+
   it('never answers from memory a value bound to an invalidation still queued', async () => {
     const { store, garner } = nearSetup()
     expect(await garner.fetch('k', () => 'old', { bind: 'W' })).toBe('old')
@@ -946,5 +991,176 @@ describe('engine: a near tier in front of a remote store', () => {
     expect(await garner.fetch('k', () => 'newer', { bind: 'W' })).toBe('newer')
     expect(await garner.fetch('k', () => 'newest', { bind: 'W' })).toBe('newer')
     expect(store.nearReads).toBeGreaterThan(nearReads)
+  })
+})
+
+describe('engine: paths a mutation run found untested', () => {
+  it('serves a store that offers no synchronous read, hits included', async () => {
+    // An in-process driver without readNow (a custom store): every read goes through read().
+    const inner = memoryStore()
+    const store: StoreDriver = {
+      kind: 'keyv',
+      remote: false,
+      read: (keys, tokenKeys, withBody) => inner.read(keys, tokenKeys, withBody),
+      readBody: (keys, etag) => inner.readBody(keys, etag),
+      write: (keys, record, ttl) => inner.write(keys, record, ttl),
+      writeTokens: (tokens, ttl) => inner.writeTokens(tokens, ttl),
+    }
+    const garner = createGarner({ store })
+    let loads = 0
+    const loader = () => ++loads
+    expect(await garner.fetch('k', loader, { bind: 'W' })).toBe(1)
+    expect(await garner.fetch('k', loader, { bind: 'W' })).toBe(1)
+    expect(garner.stats().hits).toBe(1)
+  })
+
+  it('reports the failed loader with how long it took', async () => {
+    const garner = createGarner()
+    const loads: { duration: number; failed: boolean }[] = []
+    garner.on('load', (event) => loads.push({ duration: event.duration, failed: 'error' in event }))
+    await expect(
+      garner.fetch('k', () => {
+        vi.setSystemTime(Date.now() + 250)
+        throw new Error('database down')
+      }),
+    ).rejects.toThrow('database down')
+    expect(loads).toEqual([{ duration: 250, failed: true }])
+  })
+
+  it('treats an entry whose body is gone as absent for a fetch too, without reporting it as corrupt', async () => {
+    const { store, garner, errors, loads, loader } = setup()
+    expect(await garner.fetch('k', loader)).toBe(1)
+    // The metadata is there, the body is not (evicted, or half of a write that failed).
+    const { tier: _tier, ...read } = await store.inner.read(store.keysRead.at(-1)!, [], false)
+    store.answer('read', { ...read, body: undefined, value: undefined, hasValue: false })
+    expect(await garner.fetch('k', loader)).toBe(2)
+    expect(loads()).toBe(2)
+    expect(errors).toEqual([])
+  })
+
+  it('answers a body read that failed with the body the store holds, never with the failure', async () => {
+    const { store, garner, loader } = setup()
+    await garner.identity({ request: request() }).key('r').respond(loader)
+    const stale = request({ 'if-none-match': '"nope"' })
+    store.fail('readBody')
+    // The failure opened the circuit breaker: the entry is loaded again, and sent.
+    const answer = await garner.identity({ request: stale }).key('r').respond(loader)
+    expect(answer).toMatchObject({ status: 200, body: '2' })
+  })
+
+  it('tries the loader again after its backoff for a stale entry without a ttl', async () => {
+    const garner = createGarner({ staleIfError: 60_000, staleAfterInvalidate: true })
+    let calls = 0
+    let failing = true
+    const loader = (): string => {
+      calls += 1
+      if (failing) throw new Error('database down')
+      return `v${calls}`
+    }
+    failing = false
+    expect(await garner.fetch('k', loader, { bind: 'W' })).toBe('v1')
+    await garner.invalidate('W')
+    failing = true
+    expect(await garner.fetch('k', loader, { bind: 'W' })).toBe('v1')
+    // Within the backoff the stale value answers without trying the loader ...
+    failing = false
+    expect(await garner.fetch('k', loader, { bind: 'W' })).toBe('v1')
+    expect(calls).toBe(2)
+    // ... and after it, the loader runs again.
+    vi.setSystemTime(Date.now() + 2_000)
+    expect(await garner.fetch('k', loader, { bind: 'W' })).toBe('v3')
+  })
+
+  it('starts no refresh when the stale value answers for a failed loader', async () => {
+    const garner = createGarner({ ttl: 1_000, staleIfError: 5_000 })
+    const refreshes: boolean[] = []
+    garner.on('refresh', (event) => refreshes.push(event.ok))
+    const operations: string[] = []
+    garner.on('error', (event) => operations.push(event.operation))
+    await garner.fetch('k', () => 'v1')
+    vi.setSystemTime(Date.now() + 1_500)
+    expect(
+      await garner.fetch('k', () => {
+        throw new Error('database down')
+      }),
+    ).toBe('v1')
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(refreshes).toEqual([])
+    expect(operations).toEqual(['load'])
+  })
+
+  it('reports each background refresh, with how long it took, on the in-process store too', async () => {
+    const garner = createGarner({ ttl: 1_000, staleWhileRevalidate: 5_000 })
+    const refreshes: { key: string; ok: boolean; duration: number }[] = []
+    // Not vi.waitFor: it moves the faked clock, and the durations are read from it.
+    const refreshed = () =>
+      new Promise<void>((resolve) => {
+        const off = garner.on('refresh', (event) => {
+          refreshes.push(event)
+          off()
+          resolve()
+        })
+      })
+    const slow =
+      (value: string, fail = false) =>
+      (): string => {
+        vi.setSystemTime(Date.now() + 250)
+        if (fail) throw new Error('database down')
+        return value
+      }
+    await garner.fetch('k', () => 'v1')
+    vi.setSystemTime(Date.now() + 1_500)
+    let done = refreshed()
+    expect(await garner.fetch('k', slow('v2'))).toBe('v1')
+    await done
+    vi.setSystemTime(Date.now() + 1_500)
+    done = refreshed()
+    expect(await garner.fetch('k', slow('v3', true))).toBe('v2')
+    await done
+    const key = garner.key('k').describe().key
+    expect(refreshes).toEqual([
+      { key, ok: true, duration: 250 },
+      { key, ok: false, duration: 250 },
+    ])
+  })
+
+  it('waits for a slow loader when no loaderTimeout is set, even with a stale value at hand', async () => {
+    const garner = createGarner({ ttl: 1_000, staleIfError: 5_000 })
+    await garner.fetch('k', () => 'v1')
+    vi.setSystemTime(Date.now() + 1_500)
+    const slow = async (): Promise<string> => {
+      await new Promise((resolve) => setTimeout(resolve, 30))
+      return 'v2'
+    }
+    expect(await garner.fetch('k', slow)).toBe('v2')
+  })
+
+  it('counts a loader timeout toward the backoff, and forgets the timer of a load that finished in time', async () => {
+    const garner = createGarner({
+      ttl: 1_000,
+      staleIfError: 60_000,
+      loaderTimeout: 20,
+      loaderBackoff: { min: 10_000, max: 60_000 },
+    })
+    // A load that finishes in time leaves no timer behind to count a failure later.
+    await garner.fetch('fast', () => 'v1')
+    await new Promise((resolve) => setTimeout(resolve, 40))
+    vi.setSystemTime(Date.now() + 1_500)
+    expect(await garner.fetch('fast', () => 'v2')).toBe('v2')
+
+    // A load that times out starts the backoff then (10 s); its failure 5 s later belongs to
+    // that attempt. 12 s after the timeout the loader is tried again.
+    await garner.fetch('slow', () => 'v1')
+    vi.setSystemTime(Date.now() + 1_500)
+    let fail!: (error: Error) => void
+    const failing = new Promise<string>((_, reject) => {
+      fail = reject
+    })
+    expect(await garner.fetch('slow', () => failing)).toBe('v1')
+    vi.setSystemTime(Date.now() + 5_000)
+    fail(new Error('database down'))
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    vi.setSystemTime(Date.now() + 7_000)
+    expect(await garner.fetch('slow', () => 'v3')).toBe('v3')
   })
 })
