@@ -324,6 +324,36 @@ describe('engine: invalidations that cannot reach the store', () => {
   })
 })
 
+describe('engine: retrying queued invalidations on a store that answers but cannot confirm', () => {
+  it('backs off between retries, doubling from 100 ms, and flushes once the backoff is over', async () => {
+    const { store, garner, loads, loader } = setup()
+    const notReplicated = () =>
+      new GarnerError('GARNER_NOT_REPLICATED', 'the replicas did not confirm in time')
+    await garner.fetch('k', loader, { bind: 'W' })
+    // Replicas that cannot confirm open no circuit: the engine's own backoff spaces the retries.
+    store.fail('writeTokens', notReplicated())
+    await garner.invalidate('W')
+    const start = Date.now()
+    /** Token writes made by a fetch at `offset` ms; a write that happens fails if `fail`. */
+    const writesAt = async (offset: number, fail = false) => {
+      vi.setSystemTime(start + offset)
+      if (fail) store.fail('writeTokens', notReplicated())
+      const before = store.calls.writeTokens
+      await garner.fetch('k', loader, { bind: 'W' })
+      return store.calls.writeTokens - before
+    }
+    expect(await writesAt(0, true)).toBe(1) // retried at once, failed: next try after 100 ms
+    expect(await writesAt(50)).toBe(0)
+    expect(await writesAt(100, true)).toBe(1) // failed again: next try after 200 ms
+    expect(await writesAt(250)).toBe(0)
+    expect(await writesAt(300)).toBe(1) // lands
+    const afterFlush = loads()
+    // The invalidation landed: values bound to W are cached again.
+    expect(await garner.fetch('k', loader, { bind: 'W' })).toBe(afterFlush)
+    expect(loads()).toBe(afterFlush)
+  })
+})
+
 describe('engine: freshness', () => {
   it('never counts an entry stored under fewer bindings as fresh for a fetch with more', async () => {
     const garner = createGarner()
@@ -763,8 +793,10 @@ class ClaimingStore extends ControlledStore {
   }
 }
 
-function staleSetup(freshness: { loaderTimeout?: number; staleWhileRevalidate?: number } = {}) {
-  const store = new ClaimingStore()
+function staleSetup(
+  freshness: { loaderTimeout?: number; staleWhileRevalidate?: number } = {},
+  store = new ClaimingStore(),
+) {
   const garner = createGarner({
     store,
     storeTimeout: 60_000,
@@ -841,7 +873,12 @@ describe('engine: refreshes shared between processes (stores that can claim a ke
     await garner.fetch('k', loader)
     store.claimAnswer = 'fail'
     vi.setSystemTime(Date.now() + 1_500)
-    expect(await garner.fetch('k', loader)).toBe(1)
+    // The refresh outlasts the circuit breaker's backoff, so a release would reach the store.
+    const slowLoader = () => {
+      afterBackoff()
+      return loader()
+    }
+    expect(await garner.fetch('k', slowLoader)).toBe(1)
     await vi.waitFor(() => expect(refreshes).toEqual([true]))
     expect(errors.map(({ operation, key }) => ({ operation, key }))).toEqual([
       { operation: 'write', key: entryKey },
@@ -849,6 +886,55 @@ describe('engine: refreshes shared between processes (stores that can claim a ke
     await new Promise((resolve) => setTimeout(resolve, 10))
     expect(store.released).toEqual([])
     expect(loads()).toBe(2)
+  })
+
+  it('asks for the claim once while its refresh runs', async () => {
+    const { store, garner, refreshes } = staleSetup()
+    await garner.fetch('k', () => 1)
+    vi.setSystemTime(Date.now() + 1_500)
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const gated = async () => {
+      await gate
+      return 2
+    }
+    expect(await garner.fetch('k', gated)).toBe(1)
+    await vi.waitFor(() => expect(store.claims).toHaveLength(1))
+    expect(await garner.fetch('k', gated)).toBe(1)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(store.claims).toHaveLength(1)
+    release()
+    await vi.waitFor(() => expect(refreshes).toEqual([true]))
+  })
+
+  it('refreshes again when the refreshed entry goes stale in its turn', async () => {
+    const { store, garner, refreshes, loader } = staleSetup()
+    await garner.fetch('k', loader)
+    vi.setSystemTime(Date.now() + 1_500)
+    await garner.fetch('k', loader)
+    await vi.waitFor(() => expect(refreshes).toEqual([true]))
+    expect(await garner.fetch('k', loader)).toBe(2)
+    // The entry the refresh wrote is another entry: once stale, it is refreshed too.
+    vi.setSystemTime(Date.now() + 1_500)
+    expect(await garner.fetch('k', loader)).toBe(2)
+    await vi.waitFor(() => expect(refreshes).toEqual([true, true]))
+    expect(store.claims).toHaveLength(2)
+    expect(await garner.fetch('k', loader)).toBe(3)
+  })
+
+  it('releases nothing on a store that can claim but not release', async () => {
+    const claimOnly = new ClaimingStore()
+    Object.defineProperty(claimOnly, 'release', { value: undefined })
+    const { store, garner, errors, refreshes, loader } = staleSetup({}, claimOnly)
+    await garner.fetch('k', loader)
+    vi.setSystemTime(Date.now() + 1_500)
+    await garner.fetch('k', loader)
+    await vi.waitFor(() => expect(refreshes).toEqual([true]))
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(errors).toEqual([])
+    expect(store.released).toEqual([])
   })
 
   it('reports a release that fails, and keeps the refreshed value', async () => {
