@@ -3,13 +3,47 @@
 // report's entry for a file replacing an earlier one's.
 //
 //   pnpm exec tsx scripts/mutation-summary.ts [reports/mutation/mutation.json …]
-import { readFileSync } from 'node:fs'
+//   pnpm exec tsx scripts/mutation-summary.ts --disabled    (the table of equivalent mutants)
+import { readdirSync, readFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
 
 interface Mutant {
   readonly status: string
 }
 interface Report {
   readonly files: Readonly<Record<string, { readonly mutants: readonly Mutant[] }>>
+}
+
+const CORE = 'packages/core/src'
+
+/** Every `Stryker disable` comment in core's source: where, which mutators, and why. */
+function disabledTable(): string {
+  const rows = ['| where | mutators | why it is equivalent |', '| --- | --- | --- |']
+  let count = 0
+  const visit = (directory: string): void => {
+    for (const entry of readdirSync(directory, { withFileTypes: true })) {
+      const path = join(directory, entry.name)
+      if (entry.isDirectory()) visit(path)
+      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) {
+        readFileSync(path, 'utf8')
+          .split('\n')
+          .forEach((line, index) => {
+            const found = /\/\/ Stryker disable (next-line |)(\S+): (.*)$/.exec(line)
+            if (found === null) return
+            count += 1
+            const where = `\`${relative(CORE, path)}:${index + 1}\`${found[1] === '' ? ' (a block)' : ''}`
+            rows.push(`| ${where} | ${found[2]!.replaceAll(',', ', ')} | ${found[3]} |`)
+          })
+      }
+    }
+  }
+  visit(CORE)
+  return `${count} comments:\n\n${rows.join('\n')}`
+}
+
+if (process.argv[2] === '--disabled') {
+  console.log(disabledTable())
+  process.exit(0)
 }
 
 const paths = process.argv.slice(2)
