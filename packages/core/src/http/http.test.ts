@@ -4,6 +4,7 @@ import type { RequestInfo } from '../keys/strategies/key-strategy.js'
 import { formatHttpDate } from './conditional.js'
 import {
   CACHE_BUST_HEADERS,
+  cacheControlFor,
   DEFAULT_CACHE_CONTROL,
   DEFAULT_PUBLIC_CACHE_CONTROL,
   DEFAULT_VARY,
@@ -136,5 +137,50 @@ describe('respond', () => {
       .respond(() => 3)
     expect(later?.body).toBe('2')
     expect(later?.headers['Last-Modified']).toBe(formatHttpDate(now + 1000))
+  })
+})
+
+describe('cacheControlFor', () => {
+  it('is private for private routes; public with s-maxage only for a positive shared lifetime', () => {
+    expect(cacheControlFor(false, 60)).toBe(DEFAULT_CACHE_CONTROL)
+    expect(cacheControlFor(true, 60)).toBe(`${DEFAULT_PUBLIC_CACHE_CONTROL}, s-maxage=60`)
+    expect(cacheControlFor(true, 0)).toBe(DEFAULT_PUBLIC_CACHE_CONTROL)
+    expect(cacheControlFor(true, undefined)).toBe(DEFAULT_PUBLIC_CACHE_CONTROL)
+  })
+})
+
+describe('shared cache headers of public answers', () => {
+  it('carry no s-maxage without sharedMaxAge or purgers, and no Vary unless asked', async () => {
+    const garner = createGarner({ ttl: 60_000 })
+    const result = await garner
+      .identity({ request: request('GET') })
+      .options({ public: true })
+      .respond(() => 1)
+    expect(result?.headers['Cache-Control']).toBe('public, max-age=60, must-revalidate')
+    expect(Object.keys(result!.headers)).not.toContain('Vary')
+  })
+
+  it('give a shared cache no freshness for an invalidated entry answered stale', async () => {
+    let now = 1_000_000
+    const garner = createGarner({ clock: () => now, sharedMaxAge: 30_000 })
+    const route = () =>
+      garner
+        .identity({ request: request('GET') })
+        .options({
+          public: true,
+          ttl: 60_000,
+          staleWhileRevalidate: 60_000,
+          staleAfterInvalidate: true,
+        })
+        .bind('User')
+        .respond(() => ({ at: now }))
+    expect((await route())?.headers['Cache-Control']).toBe(
+      'public, max-age=60, s-maxage=30, stale-while-revalidate=60',
+    )
+    now += 1_000
+    await garner.invalidate('User')
+    const stale = await route()
+    expect(stale?.body).toBe('{"at":1000000}')
+    expect(stale?.headers['Cache-Control']).toBe('public, max-age=0, stale-while-revalidate=60')
   })
 })
