@@ -1,3 +1,4 @@
+import Keyv from 'keyv'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createGarner } from '../garner.js'
 import type { RequestInfo } from '../keys/strategies/key-strategy.js'
@@ -182,5 +183,43 @@ describe('shared cache headers of public answers', () => {
     const stale = await route()
     expect(stale?.body).toBe('{"at":1000000}')
     expect(stale?.headers['Cache-Control']).toBe('public, max-age=0, stale-while-revalidate=60')
+  })
+})
+
+/** A Keyv over a Map that keeps entries' metadata but loses every body (as an evicting store may). */
+function bodilessStore(): Keyv {
+  const map = new Map<string, unknown>()
+  const set = map.set.bind(map)
+  map.set = (key, value) => (key.includes(':b:') ? map : set(key, value))
+  return new Keyv({ store: map })
+}
+
+describe('respond over a store that lost the body', () => {
+  it('answers HEAD and 304 from the metadata alone, without the loader', async () => {
+    const garner = createGarner({ store: bodilessStore() })
+    let loads = 0
+    const route = (method: string, headers?: Record<string, string>) =>
+      garner.identity({ request: request(method, headers) }).respond(() => ++loads)
+    const first = await route('GET')
+    const head = await route('HEAD')
+    expect([head?.status, head?.headers.ETag, head?.headers['Content-Length']]).toEqual([
+      200,
+      first?.headers.ETag,
+      '1',
+    ])
+    expect((await route('GET', { 'if-none-match': first!.headers.ETag! }))?.status).toBe(304)
+    expect(loads).toBe(1)
+  })
+
+  it('reloads for a 200 after a failed precondition, and answers not found when the loader does', async () => {
+    const garner = createGarner({ store: bodilessStore() })
+    const route = (load: () => unknown) =>
+      garner
+        .identity({ request: request('GET', { 'if-none-match': '"other"' }) })
+        .key('k')
+        .respond(load)
+    expect((await route(() => 1))?.body).toBe('1')
+    // The metadata says there is an entry; its body is gone and the loader now finds nothing.
+    expect(await route(() => undefined)).toBeUndefined()
   })
 })
