@@ -68,3 +68,11 @@ describe('publicCacheControl', () => {
     )
   })
 })
+
+describe('publicCacheControl with one stale window', () => {
+  it('drops must-revalidate when either window is open', () => {
+    expect(publicCacheControl({ maxAge: 60, staleWhileRevalidate: 300, staleIfError: 0 })).toBe(
+      'public, max-age=60, stale-while-revalidate=300',
+    )
+  })
+})

@@ -52,12 +52,14 @@ export function publicCacheDirectives(
   now: number,
 ): PublicCacheDirectives {
   if (freshUntil === Number.POSITIVE_INFINITY && !stale) {
+    // Stryker disable next-line ObjectLiteral: publicCacheControl() reads nothing else when maxAge is undefined
     return { maxAge: undefined, staleWhileRevalidate: 0, staleIfError: 0 }
   }
   const staleFrom = stale ? Math.min(now, freshUntil) : freshUntil
   const from = Math.max(now, staleFrom)
-  const left = (window: number): number =>
-    window > 0 && Number.isFinite(staleFrom) ? seconds(staleFrom + window - from) : 0
+  // staleFrom is finite here (an infinite freshUntil returned above, or was stale: now), and a
+  // window of 0 leaves nothing after `from`: seconds() makes that 0.
+  const left = (window: number): number => seconds(staleFrom + window - from)
   return {
     maxAge: seconds(staleFrom - now),
     staleWhileRevalidate: left(freshness.staleWhileRevalidate),
@@ -66,5 +68,5 @@ export function publicCacheDirectives(
 }
 
 function seconds(milliseconds: number): number {
-  return milliseconds > 0 ? Math.floor(milliseconds / 1000) : 0
+  return Math.max(0, Math.floor(milliseconds / 1000))
 }

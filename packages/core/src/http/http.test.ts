@@ -1,9 +1,11 @@
+import Keyv from 'keyv'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createGarner } from '../garner.js'
 import type { RequestInfo } from '../keys/strategies/key-strategy.js'
 import { formatHttpDate } from './conditional.js'
 import {
   CACHE_BUST_HEADERS,
+  cacheControlFor,
   DEFAULT_CACHE_CONTROL,
   DEFAULT_PUBLIC_CACHE_CONTROL,
   DEFAULT_VARY,
@@ -136,5 +138,88 @@ describe('respond', () => {
       .respond(() => 3)
     expect(later?.body).toBe('2')
     expect(later?.headers['Last-Modified']).toBe(formatHttpDate(now + 1000))
+  })
+})
+
+describe('cacheControlFor', () => {
+  it('is private for private routes; public with s-maxage only for a positive shared lifetime', () => {
+    expect(cacheControlFor(false, 60)).toBe(DEFAULT_CACHE_CONTROL)
+    expect(cacheControlFor(true, 60)).toBe(`${DEFAULT_PUBLIC_CACHE_CONTROL}, s-maxage=60`)
+    expect(cacheControlFor(true, 0)).toBe(DEFAULT_PUBLIC_CACHE_CONTROL)
+    expect(cacheControlFor(true, undefined)).toBe(DEFAULT_PUBLIC_CACHE_CONTROL)
+  })
+})
+
+describe('shared cache headers of public answers', () => {
+  it('carry no s-maxage without sharedMaxAge or purgers, and no Vary unless asked', async () => {
+    const garner = createGarner({ ttl: 60_000 })
+    const result = await garner
+      .identity({ request: request('GET') })
+      .options({ public: true })
+      .respond(() => 1)
+    expect(result?.headers['Cache-Control']).toBe('public, max-age=60, must-revalidate')
+    expect(Object.keys(result!.headers)).not.toContain('Vary')
+  })
+
+  it('give a shared cache no freshness for an invalidated entry answered stale', async () => {
+    let now = 1_000_000
+    const garner = createGarner({ clock: () => now, sharedMaxAge: 30_000 })
+    const route = () =>
+      garner
+        .identity({ request: request('GET') })
+        .options({
+          public: true,
+          ttl: 60_000,
+          staleWhileRevalidate: 60_000,
+          staleAfterInvalidate: true,
+        })
+        .bind('User')
+        .respond(() => ({ at: now }))
+    expect((await route())?.headers['Cache-Control']).toBe(
+      'public, max-age=60, s-maxage=30, stale-while-revalidate=60',
+    )
+    now += 1_000
+    await garner.invalidate('User')
+    const stale = await route()
+    expect(stale?.body).toBe('{"at":1000000}')
+    expect(stale?.headers['Cache-Control']).toBe('public, max-age=0, stale-while-revalidate=60')
+  })
+})
+
+/** A Keyv over a Map that keeps entries' metadata but loses every body (as an evicting store may). */
+function bodilessStore(): Keyv {
+  const map = new Map<string, unknown>()
+  const set = map.set.bind(map)
+  map.set = (key, value) => (key.includes(':b:') ? map : set(key, value))
+  return new Keyv({ store: map })
+}
+
+describe('respond over a store that lost the body', () => {
+  it('answers HEAD and 304 from the metadata alone, without the loader', async () => {
+    const garner = createGarner({ store: bodilessStore() })
+    let loads = 0
+    const route = (method: string, headers?: Record<string, string>) =>
+      garner.identity({ request: request(method, headers) }).respond(() => ++loads)
+    const first = await route('GET')
+    const head = await route('HEAD')
+    expect([head?.status, head?.headers.ETag, head?.headers['Content-Length']]).toEqual([
+      200,
+      first?.headers.ETag,
+      '1',
+    ])
+    expect((await route('GET', { 'if-none-match': first!.headers.ETag! }))?.status).toBe(304)
+    expect(loads).toBe(1)
+  })
+
+  it('reloads for a 200 after a failed precondition, and answers not found when the loader does', async () => {
+    const garner = createGarner({ store: bodilessStore() })
+    const route = (load: () => unknown) =>
+      garner
+        .identity({ request: request('GET', { 'if-none-match': '"other"' }) })
+        .key('k')
+        .respond(load)
+    expect((await route(() => 1))?.body).toBe('1')
+    // The metadata says there is an entry; its body is gone and the loader now finds nothing.
+    expect(await route(() => undefined)).toBeUndefined()
   })
 })

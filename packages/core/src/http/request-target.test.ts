@@ -19,3 +19,11 @@ describe('splitRequestTarget', () => {
     expect(splitRequestTarget('http://example.com?x=1')).toEqual({ path: '/', query: 'x=1' })
   })
 })
+
+describe('splitRequestTarget at the edges', () => {
+  it('reads a target made of a query, a fragment or an authority alone as the root path', () => {
+    expect(splitRequestTarget('?x=1')).toEqual({ path: '/', query: 'x=1' })
+    expect(splitRequestTarget('#top')).toEqual({ path: '/', query: '' })
+    expect(splitRequestTarget('://example.com/a?x=1')).toEqual({ path: '/a', query: 'x=1' })
+  })
+})

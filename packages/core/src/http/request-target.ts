@@ -15,12 +15,16 @@ export function splitRequestTarget(target: string): RequestTarget {
   const scheme = target.indexOf('://')
   if (scheme >= 0) {
     start = scheme + 3
+    // Stryker disable next-line EqualityOperator: at the end, target[start] is undefined, which is no separator either; the path is then empty all the same
     while (start < target.length && !'/?#'.includes(target[start]!)) start++
   }
   const hash = target.indexOf('#', start)
   const end = hash < 0 ? target.length : hash
   const queryStart = target.indexOf('?', start)
-  const hasQuery = queryStart >= 0 && queryStart < end
+  const hasQuery =
+    queryStart >= 0 &&
+    // Stryker disable next-line EqualityOperator: a `?` never sits where the `#` or the end is, so queryStart is never equal to end
+    queryStart < end
   const path = target.slice(start, hasQuery ? queryStart : end)
   return {
     path: path === '' ? '/' : path,

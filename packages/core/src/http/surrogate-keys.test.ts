@@ -96,4 +96,60 @@ describe('surrogate keys', () => {
     ).toBe('A,B:1,B:*')
     expect(surrogateKeyHeaderValue([], header)).toBeUndefined()
   })
+
+  it('pads a percent-encoded byte to two hex digits', () => {
+    expect(surrogateKeys([['A', 'a\nb\u007f']])[0]).toBe('A:a%0Ab%7F')
+  })
+
+  it('keeps a key of exactly the limit as it is, and hashes one a character longer', () => {
+    const atLimit = surrogateKeys([['U', 'x'.repeat(MAX_SURROGATE_KEY_LENGTH - 2)]])[0]!
+    expect(atLimit).toBe(`U:${'x'.repeat(MAX_SURROGATE_KEY_LENGTH - 2)}`)
+    expect(surrogateKeys([['U', 'x'.repeat(MAX_SURROGATE_KEY_LENGTH - 1)]])[0]).toMatch(
+      /^#[0-9a-f]{32}$/,
+    )
+  })
+
+  it('refuses purgeKeys() without a model name, and names a bad id', () => {
+    for (const model of ['', 42, undefined]) {
+      expect(() => purgeKeys(model as never)).toThrow(
+        new TypeError(`Garner: purgeKeys() needs a model name; got ${JSON.stringify(model)}.`),
+      )
+    }
+    expect(() => purgeKeys('User', null as never)).toThrow(/^Garner: binding id is null\./)
+  })
+
+  it('uses a list exactly as long as the header allows, full or coarsened', () => {
+    const bindings = normalizeBindings(['A', ['B', 1]])
+    expect(surrogateKeyHeaderValue(bindings, { ...header, maxLength: 9 })).toBe('A B:1 B:*')
+    expect(surrogateKeyHeaderValue(bindings, { ...header, maxLength: 8 })).toBe('A B')
+    expect(surrogateKeyHeaderValue(bindings, { ...header, maxLength: 3 })).toBe('A B')
+    expect(surrogateKeyHeaderValue(bindings, { ...header, maxLength: 2 })).toBeUndefined()
+  })
+
+  it('coarsens the model with the most instance bindings first, whatever the order', () => {
+    // Full: `A:1 A:* B:1 B:* B:2` (19). B has two instances, A one: B goes first.
+    for (const order of [
+      [
+        ['A', 1],
+        ['B', 1],
+        ['B', 2],
+      ],
+      [
+        ['B', 1],
+        ['A', 1],
+        ['B', 2],
+      ],
+    ] as const) {
+      expect(surrogateKeyHeaderValue(normalizeBindings(order), { ...header, maxLength: 13 })).toBe(
+        order[0][0] === 'A' ? 'A:1 A:* B' : 'B A:1 A:*',
+      )
+    }
+    // A model binding is no instance: `A` and `A:1` count one for A, two for B.
+    expect(
+      surrogateKeyHeaderValue(normalizeBindings(['A', ['A', 1], ['B', 1], ['B', 2]]), {
+        ...header,
+        maxLength: 11,
+      }),
+    ).toBe('A A:1 A:* B')
+  })
 })
