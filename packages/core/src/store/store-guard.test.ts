@@ -86,6 +86,23 @@ describe('StoreGuard', () => {
     expect(await guard.call(succeed)).toBe('ok')
   })
 
+  it('does not count unconfirmed replication as a store failure', async () => {
+    const guard = new StoreGuard({ timeout: 1_000 })
+    const notReplicated = new GarnerError('GARNER_NOT_REPLICATED', 'slow replicas')
+    await expect(guard.call(() => Promise.reject(notReplicated))).rejects.toBe(notReplicated)
+    expect(guard.open).toBe(false)
+  })
+
+  it('in passthrough, wraps errors but never opens the circuit', async () => {
+    const guard = new StoreGuard({ timeout: 1_000, passthrough: true })
+    await expect(guard.call(fail)).rejects.toMatchObject({
+      code: 'GARNER_STORE_ERROR',
+      message: expect.stringContaining("Garner's store failed: down."),
+    })
+    expect(guard.open).toBe(false)
+    expect(await guard.call(succeed)).toBe('ok')
+  })
+
   it('passes other Garner errors through as they are', async () => {
     const guard = new StoreGuard({ timeout: 1_000 })
     const own = new GarnerError('GARNER_STORE_ERROR', 'own')
@@ -102,8 +119,23 @@ describe('StoreGuard timeouts', () => {
     const error = await guard.call(() => never).catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(GarnerError)
     expect(error).toMatchObject({ code: 'GARNER_STORE_TIMEOUT' })
-    expect((error as Error).message).toContain('within 20 ms')
+    expect((error as Error).message).toBe(
+      "Garner's store did not answer within 20 ms. Garner answered from the loader; " +
+        'raise storeTimeout if the store is healthy but slow.',
+    )
     expect(guard.open).toBe(true)
+  })
+
+  it('leaves no timer behind once a call has answered', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      const guard = new StoreGuard({ timeout: 1_000 })
+      expect(await guard.call(succeed)).toBe('ok')
+      await expect(guard.call(fail)).rejects.toThrow('down')
+      expect(vi.getTimerCount()).toBe(0)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('ignores a late failure of a call that already timed out', async () => {
