@@ -76,6 +76,33 @@ describe('StoreGuard', () => {
     expect(await guard.call(succeed)).toBe('ok')
   })
 
+  it('keeps a probe alone while calls begun before the failure finish around it', async () => {
+    const guard = new StoreGuard({ timeout: 1_000 })
+    const pending = () => {
+      let finish!: (value: string) => void
+      const promise = new Promise<string>((resolve) => {
+        finish = resolve
+      })
+      return { promise, finish }
+    }
+    const early = pending()
+    const earlyCall = guard.call(() => early.promise)
+    await expect(guard.call(fail)).rejects.toThrow('down')
+    vi.setSystemTime(start + 100)
+    const probe = pending()
+    const probeCall = guard.call(() => probe.promise)
+    // The call begun before the failure answers, and another fails: the probe still runs.
+    early.finish('early')
+    expect(await earlyCall).toBe('early')
+    await expect(guard.call(fail)).rejects.toThrow('down')
+    vi.setSystemTime(start + 200)
+    expect(guard.open).toBe(true)
+    await expect(guard.call(succeed)).rejects.toBe(UNAVAILABLE)
+    probe.finish('probed')
+    expect(await probeCall).toBe('probed')
+    expect(guard.open).toBe(false)
+  })
+
   it('does not count corrupt data as a store failure', async () => {
     const guard = new StoreGuard({ timeout: 1_000 })
     await expect(guard.call(fail)).rejects.toThrow()
