@@ -17,8 +17,17 @@ describe('clusterSlot', () => {
       ['é{ü}', 9552],
       ['{ab}{cd}', 13567],
       ['', 0],
+      // A closing brace before any opening one starts no tag.
+      ['ab}c', 14509],
+      ['}{a}', 15495],
     ]
     for (const [key, slot] of expected) expect([key, clusterSlot(key)]).toEqual([key, slot])
+  })
+
+  it('tags an entry with the 32-bit FNV-1a of its key, in base 36', () => {
+    // FNV-1a's published values: the offset basis for no input, 0xe40c292c for "a".
+    expect(entryHashTag('')).toBe(`{${(0x811c9dc5).toString(36)}}`)
+    expect(entryHashTag('a')).toBe(`{${(0xe40c292c).toString(36)}}`)
   })
 
   it('puts an entry and its body in one slot, and spreads entries over the slots', () => {

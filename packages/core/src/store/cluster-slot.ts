@@ -28,6 +28,7 @@ export function clusterSlot(key: string): number {
   for (let index = 0; index < key.length; index++) {
     const code = key.charCodeAt(index)
     // Beyond ASCII the UTF-8 bytes differ from the UTF-16 units: hash the encoded bytes.
+    // Stryker disable next-line ConditionalExpression, EqualityOperator: for ASCII (0x7f included) the UTF-8 bytes are the code units, so the byte path gives the same slot
     if (code > 0x7f) return slotOfBytes(UTF8.encode(key))
     crc = ((crc << 8) & 0xffff) ^ TABLE[((crc >> 8) ^ code) & 0xff]!
   }

@@ -55,6 +55,8 @@ describe('entry metadata', () => {
       [raw({ e: '"a b"' }), 'a malformed ETag'],
       [raw({ e: 'x"abc"' }), 'a malformed ETag'],
       [raw({ e: '"abc"x' }), 'a malformed ETag'],
+      // A list holding one tag reads as that tag once made text: it is refused as it is.
+      [raw({ e: ['"abc"'] }), 'a malformed ETag'],
       [raw({ m: '1000' }), 'a malformed Last-Modified time'],
       [raw({ m: -1000 }), 'a malformed Last-Modified time'],
       [raw({ m: 1500 }), 'a malformed Last-Modified time'],
@@ -69,6 +71,8 @@ describe('entry metadata', () => {
       [raw({ x: -1 }), 'a malformed expiry time'],
       [raw({ x: '0' }), 'a malformed expiry time'],
       [raw({ x: 0.5 }), 'a malformed expiry time'],
+      [raw({ f: -1 }), 'a malformed fresh-until time'],
+      [raw({ f: Number.NaN }), 'a malformed fresh-until time'],
     ]
     for (const [input, problem] of cases) {
       expect(() => decodeMeta(input, 'the-key', now), problem).toThrow(
@@ -112,6 +116,8 @@ describe('entry bodies', () => {
     expect(() => decodeBody('no newline', '"abc"', 'k')).toThrow(
       'Garner found a body without its ETag under k',
     )
+    // An empty first line names no version Garner writes: this entry's body is not there.
+    expect(decodeBody('\n{}', '"abc"', 'k')).toBeUndefined()
   })
 })
 

@@ -3,7 +3,13 @@ import { describe, expect, it, vi } from 'vitest'
 import { GarnerError } from '../errors.js'
 import { createGarner } from '../garner.js'
 import { encodeBody, encodeMeta } from './entry-codec.js'
-import { isKeyvLike, type KeyvStorageAdapter, KeyvStoreDriver } from './keyv-store.js'
+import {
+  decodeRead,
+  isKeyvLike,
+  type KeyvStorageAdapter,
+  KeyvStoreDriver,
+  redisClientOf,
+} from './keyv-store.js'
 import type { EntryRecord } from './store.js'
 
 const keys = { entry: 'g:e:k', body: 'g:b:k' }
@@ -135,7 +141,11 @@ describe('KeyvStoreDriver', () => {
     expect(read.body).toBeUndefined()
     expect(read.tokens).toEqual([undefined])
     expect(read.corrupt).toBeInstanceOf(GarnerError)
-    expect(read.corrupt?.message).toContain('generation token under g:t:a that is not text')
+    expect(read.corrupt).toMatchObject({ code: 'GARNER_CORRUPT_ENTRY' })
+    expect(read.corrupt?.message).toBe(
+      'Garner found a generation token under g:t:a that is not text; it was replaced, which ' +
+        'invalidates what was bound to it.',
+    )
 
     store.map.set('g:t:a', 'tok')
     store.map.set('g:e:k', encodeMeta(record, 0))
@@ -200,5 +210,189 @@ describe('isKeyvLike', () => {
     expect(isKeyvLike({})).toBe(false)
     expect(isKeyvLike(null)).toBe(false)
     expect(isKeyvLike('keyv')).toBe(false)
+    expect(isKeyvLike(Object.assign(() => {}, { store: { get() {}, set() {} } }))).toBe(false)
+  })
+})
+
+describe('KeyvStoreDriver: absent and expired entries', () => {
+  it.each([
+    ['absent (undefined)', undefined],
+    ['absent (null, as Redis answers)', null],
+    ['expired', encodeMeta(record, 1)],
+  ])('reads an entry that is %s as a clean miss, with or without its body', (_, raw) => {
+    const miss = {
+      meta: undefined,
+      body: undefined,
+      hasValue: false,
+      tokens: ['tok'],
+      corrupt: undefined,
+      expires: 0,
+    }
+    const body = encodeBody('"abc"', '42')
+    expect(decodeRead([raw, body, 'tok'], keys, ['g:t:a'], true)).toEqual(miss)
+    expect(decodeRead([raw, 'tok'], keys, ['g:t:a'], false)).toEqual(miss)
+  })
+
+  it('returns the expiry the metadata carries', () => {
+    const expires = Date.now() + 60_000
+    const read = decodeRead(
+      [encodeMeta(record, expires), encodeBody('"abc"', '42')],
+      keys,
+      [],
+      true,
+    )
+    expect(read).toMatchObject({ body: '42', expires, corrupt: undefined })
+  })
+})
+
+/** The node-redis client under a stand-in for `@keyv/redis`'s adapter, recording its calls. */
+function redisClient(waitReply: unknown = 1) {
+  const data = new Map<string, string>()
+  const calls: unknown[][] = []
+  return {
+    data,
+    calls,
+    async set(key: string, value: string, options?: { condition?: 'NX' }) {
+      calls.push(['set', key, value, options])
+      if (options?.condition === 'NX' && data.has(key)) return null
+      data.set(key, value)
+      return 'OK'
+    },
+    async del(key: string) {
+      calls.push(['del', key])
+      return data.delete(key) ? 1 : 0
+    },
+    async sendCommand(args: string[]) {
+      calls.push(['sendCommand', args])
+      return waitReply
+    },
+  }
+}
+
+/** `@keyv/redis`'s adapter on a single Redis: getClient(), createKeyPrefix(), isCluster(). */
+function keyvRedisAdapter(client = redisClient(), overrides: Record<string, unknown> = {}) {
+  const store = adapter(false)
+  return Object.assign(store, {
+    client,
+    namespace: 'ns',
+    getClient: async () => client,
+    createKeyPrefix: (key: string, namespace?: string) =>
+      namespace === undefined ? key : `${namespace}::${key}`,
+    isCluster: () => false,
+    ...overrides,
+  })
+}
+
+describe('KeyvStoreDriver on @keyv/redis', () => {
+  it('claims a refresh with SET NX PX (at least 1 ms) and releases it with DEL', async () => {
+    const client = redisClient()
+    const driver = new KeyvStoreDriver({ store: keyvRedisAdapter(client), namespace: 'app' })
+    expect(await driver.claim!('g:r:k', 1_500.2)).toBe(true)
+    expect(await driver.claim!('g:r:k', 0)).toBe(false)
+    expect(client.calls).toEqual([
+      ['set', 'app:g:r:k', '1', { condition: 'NX', expiration: { type: 'PX', value: 1_501 } }],
+      ['set', 'app:g:r:k', '1', { condition: 'NX', expiration: { type: 'PX', value: 1 } }],
+    ])
+    await driver.release!('g:r:k')
+    expect(client.calls.at(-1)).toEqual(['del', 'app:g:r:k'])
+    expect(client.data.has('app:g:r:k')).toBe(false)
+  })
+
+  it('has no claim without a client to send SET NX to', () => {
+    const driver = new KeyvStoreDriver({ store: adapter(false) })
+    expect(driver.claim).toBeUndefined()
+    expect(driver.release).toBeUndefined()
+  })
+
+  it("writes an entry as two SETs on the client, under the adapter's key naming", async () => {
+    const client = redisClient()
+    const store = keyvRedisAdapter(client)
+    const driver = new KeyvStoreDriver({ store, namespace: 'app' })
+    await driver.write(keys, record, 5_000)
+    await driver.write(keys, record, undefined)
+    expect(client.calls.map(([, key, , options]) => [key, options])).toEqual([
+      ['ns::app:g:e:k', { expiration: { type: 'PX', value: 5_000 } }],
+      ['ns::app:g:b:k', { expiration: { type: 'PX', value: 5_000 } }],
+      ['ns::app:g:e:k', undefined],
+      ['ns::app:g:b:k', undefined],
+    ])
+    expect(client.data.get('ns::app:g:b:k')).toBe(encodeBody('"abc"', '42'))
+    expect(store.calls).toEqual([])
+  })
+
+  it.each([
+    ['without getClient', { getClient: undefined }],
+    ['without createKeyPrefix', { createKeyPrefix: undefined }],
+    ['without isCluster', { isCluster: undefined }],
+    ['on a cluster', { isCluster: () => true }],
+  ])('writes through Keyv’s adapter %s', async (_, overrides) => {
+    const client = redisClient()
+    const store = keyvRedisAdapter(client, overrides)
+    const driver = new KeyvStoreDriver({ store })
+    await driver.write(keys, record, undefined)
+    expect(store.calls).toEqual(['set g:e:k', 'set g:b:k'])
+    expect(client.calls.filter(([name]) => name === 'set')).toEqual([])
+  })
+
+  it('confirms replication with WAIT only when asked, and only where the adapter has a client', async () => {
+    const client = redisClient(2)
+    const driver = new KeyvStoreDriver({ store: keyvRedisAdapter(client) })
+    expect(driver.confirmsReplication).toBe(true)
+    await driver.writeTokens([['g:t:a', 'tok']], undefined)
+    expect(client.calls).toEqual([])
+    await driver.writeTokens([['g:t:a', 'tok']], undefined, {
+      durability: { replicas: 2, timeout: 100 },
+    })
+    expect(client.calls).toEqual([['sendCommand', ['WAIT', '2', '100']]])
+
+    const plain = new KeyvStoreDriver({ store: adapter(false) })
+    expect(plain.confirmsReplication).toBe(false)
+    await expect(
+      plain.writeTokens([['g:t:a', 'tok']], undefined, {
+        durability: { replicas: 1, timeout: 10 },
+      }),
+    ).resolves.toBeUndefined()
+  })
+
+  it('fails an invalidation fewer replicas confirmed than asked, saying how many and what follows', async () => {
+    const driver = new KeyvStoreDriver({ store: keyvRedisAdapter(redisClient('1')) })
+    const write = driver.writeTokens([['g:t:a', 'tok']], undefined, {
+      durability: { replicas: 2, timeout: 250 },
+    })
+    await expect(write).rejects.toBeInstanceOf(GarnerError)
+    await expect(write).rejects.toMatchObject({
+      code: 'GARNER_NOT_REPLICATED',
+      message:
+        "Garner's invalidation reached the Redis master, but 1 of the 2 replica(s) asked for " +
+        'confirmed it within 250 ms (WAIT). It was queued and will be retried; until it lands, ' +
+        'values bound to it are not served from the cache by this process.',
+    })
+  })
+
+  it('finds the Redis client only where the adapter holds an object', () => {
+    const sendCommand = async () => 1
+    expect(redisClientOf(null)).toBeUndefined()
+    expect(redisClientOf({})).toBeUndefined()
+    expect(redisClientOf({ client: null })).toBeUndefined()
+    expect(redisClientOf({ client: Object.assign(() => {}, { sendCommand }) })).toBeUndefined()
+    expect(redisClientOf({ client: { sendCommand } })).toEqual({ sendCommand })
+  })
+})
+
+describe('KeyvStoreDriver: what the adapter is given', () => {
+  it('passes a ttl to setMany only when there is one', async () => {
+    const entries: unknown[] = []
+    const store = Object.assign(adapter(false), {
+      async setMany(list: unknown[]) {
+        entries.push(...list)
+      },
+    })
+    const driver = new KeyvStoreDriver({ store })
+    await driver.writeTokens([['g:t:a', 'tok']], undefined)
+    await driver.writeTokens([['g:t:b', 'tok']], 1_000)
+    expect(entries).toStrictEqual([
+      { key: 'g:t:a', value: 'tok' },
+      { key: 'g:t:b', value: 'tok', ttl: 1_000 },
+    ])
   })
 })

@@ -171,6 +171,10 @@ describe('memoryStore', () => {
     expect(await store.readBody(keys('a'), '"e"')).toBe('body')
     expect(await store.readBody(keys('a'), '"other"')).toBeUndefined()
     expect(await store.readBody(keys('none'), '"e"')).toBeUndefined()
+    // The synchronous reads include the body unless told otherwise.
+    expect(store.readNow(keys('a'), []).body).toBe('body')
+    expect(store.readAt(keys('a'), [], Date.now()).body).toBe('body')
+    expect(store.readNow(keys('a'), [], false).body).toBeUndefined()
     const read = await store.read(keys('a'), ['t'], true)
     expect(read).toMatchObject({ body: 'body', value: 'body', hasValue: true, tokens: [undefined] })
     expect(await store.read(keys('none'), [], true)).toMatchObject({

@@ -76,12 +76,56 @@ describe('StoreGuard', () => {
     expect(await guard.call(succeed)).toBe('ok')
   })
 
+  it('keeps a probe alone while calls begun before the failure finish around it', async () => {
+    const guard = new StoreGuard({ timeout: 1_000 })
+    const pending = () => {
+      let finish!: (value: string) => void
+      const promise = new Promise<string>((resolve) => {
+        finish = resolve
+      })
+      return { promise, finish }
+    }
+    const early = pending()
+    const earlyCall = guard.call(() => early.promise)
+    await expect(guard.call(fail)).rejects.toThrow('down')
+    vi.setSystemTime(start + 100)
+    const probe = pending()
+    const probeCall = guard.call(() => probe.promise)
+    // The call begun before the failure answers, and another fails: the probe still runs.
+    early.finish('early')
+    expect(await earlyCall).toBe('early')
+    await expect(guard.call(fail)).rejects.toThrow('down')
+    vi.setSystemTime(start + 200)
+    expect(guard.open).toBe(true)
+    await expect(guard.call(succeed)).rejects.toBe(UNAVAILABLE)
+    probe.finish('probed')
+    expect(await probeCall).toBe('probed')
+    expect(guard.open).toBe(false)
+  })
+
   it('does not count corrupt data as a store failure', async () => {
     const guard = new StoreGuard({ timeout: 1_000 })
     await expect(guard.call(fail)).rejects.toThrow()
     vi.setSystemTime(start + 100)
     const corrupt = new GarnerError('GARNER_CORRUPT_ENTRY', 'bad')
     await expect(guard.call(() => Promise.reject(corrupt))).rejects.toBe(corrupt)
+    expect(guard.open).toBe(false)
+    expect(await guard.call(succeed)).toBe('ok')
+  })
+
+  it('does not count unconfirmed replication as a store failure', async () => {
+    const guard = new StoreGuard({ timeout: 1_000 })
+    const notReplicated = new GarnerError('GARNER_NOT_REPLICATED', 'slow replicas')
+    await expect(guard.call(() => Promise.reject(notReplicated))).rejects.toBe(notReplicated)
+    expect(guard.open).toBe(false)
+  })
+
+  it('in passthrough, wraps errors but never opens the circuit', async () => {
+    const guard = new StoreGuard({ timeout: 1_000, passthrough: true })
+    await expect(guard.call(fail)).rejects.toMatchObject({
+      code: 'GARNER_STORE_ERROR',
+      message: expect.stringContaining("Garner's store failed: down."),
+    })
     expect(guard.open).toBe(false)
     expect(await guard.call(succeed)).toBe('ok')
   })
@@ -102,8 +146,23 @@ describe('StoreGuard timeouts', () => {
     const error = await guard.call(() => never).catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(GarnerError)
     expect(error).toMatchObject({ code: 'GARNER_STORE_TIMEOUT' })
-    expect((error as Error).message).toContain('within 20 ms')
+    expect((error as Error).message).toBe(
+      "Garner's store did not answer within 20 ms. Garner answered from the loader; " +
+        'raise storeTimeout if the store is healthy but slow.',
+    )
     expect(guard.open).toBe(true)
+  })
+
+  it('leaves no timer behind once a call has answered', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      const guard = new StoreGuard({ timeout: 1_000 })
+      expect(await guard.call(succeed)).toBe('ok')
+      await expect(guard.call(fail)).rejects.toThrow('down')
+      expect(vi.getTimerCount()).toBe(0)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('ignores a late failure of a call that already timed out', async () => {

@@ -38,4 +38,76 @@ describe('timedStore', () => {
     await timed.close?.()
     expect(closed).toBe(true)
   })
+
+  it('reports each call as a store event named by its operation, with its duration and any error', async () => {
+    const memory = memoryStore()
+    const failure = new Error('refused')
+    const claims: [string, number][] = []
+    const released: string[] = []
+    const driver: StoreDriver = {
+      kind: 'keyv',
+      remote: true,
+      read: (keys, tokenKeys, withBody) => memory.read(keys, tokenKeys, withBody),
+      readBody: (keys, etag) => memory.readBody(keys, etag),
+      write: (keys, record, ttl) => memory.write(keys, record, ttl),
+      writeTokens: () => Promise.reject(failure),
+      claim: async (key, ttl) => {
+        claims.push([key, ttl])
+        return true
+      },
+      release: async (key) => {
+        released.push(key)
+      },
+      memoryStats: () => memory.memoryStats(),
+    }
+    const emitter = new Emitter()
+    const events: { operation: string; duration: number; error?: unknown }[] = []
+    emitter.on('store', (event) => events.push(event))
+    const timed = timedStore(driver, emitter)
+    const keys = { entry: 'e', body: 'b' }
+    const before = performance.now()
+    await timed.read(keys, [], true)
+    await timed.readBody(keys, '"x"')
+    await timed.write(
+      keys,
+      {
+        tokens: [],
+        etag: '"x"',
+        lastModified: 0,
+        size: 1,
+        dates: [],
+        freshUntil: 0,
+        body: '1',
+        value: 1,
+      },
+      undefined,
+    )
+    await expect(timed.writeTokens([['t', 'x']], undefined)).rejects.toBe(failure)
+    expect(await timed.claim?.('k', 500)).toBe(true)
+    await timed.release?.('k')
+    const elapsed = performance.now() - before
+    expect(claims).toEqual([['k', 500]])
+    expect(released).toEqual(['k'])
+    expect(events.map(({ operation, error }) => [operation, error])).toEqual([
+      ['read', undefined],
+      ['readBody', undefined],
+      ['write', undefined],
+      ['writeTokens', failure],
+      ['write', undefined],
+      ['write', undefined],
+    ])
+    for (const { duration } of events) {
+      expect(duration).toBeGreaterThanOrEqual(0)
+      expect(duration).toBeLessThanOrEqual(elapsed)
+    }
+    expect(timed.memoryStats?.()).toMatchObject({ entries: 1 })
+  })
+
+  it('adds no capability the store lacks', () => {
+    const timed = timedStore(memoryStore(), new Emitter())
+    expect('guardsItself' in timed).toBe(false)
+    expect('confirmsReplication' in timed).toBe(false)
+    expect(timed.claim).toBeUndefined()
+    expect(timed.release).toBeUndefined()
+  })
 })
