@@ -354,6 +354,44 @@ describe('engine: retrying queued invalidations on a store that answers but cann
   })
 })
 
+describe('engine: an invalidation that lands, and the invalidations queued before and after it', () => {
+  const notReplicated = () =>
+    new GarnerError('GARNER_NOT_REPLICATED', 'the replicas did not confirm in time')
+
+  it('clears the invalidations of its keys queued before it', async () => {
+    const { store, garner, loads, loader } = setup()
+    await garner.fetch('k', loader, { bind: ['W', 1] })
+    // Invalidating the model queues two tokens: the model's, and the one all its instances read.
+    store.fail('writeTokens', notReplicated())
+    await garner.invalidate('W')
+    // The retry of the queued one fails; the new invalidation's own write lands and supersedes it.
+    store.fail('writeTokens', notReplicated())
+    await garner.invalidate('W')
+    expect(await garner.fetch('k', loader, { bind: ['W', 1] })).toBe(2)
+    // Nothing is queued any more: the value is cached again.
+    expect(await garner.fetch('k', loader, { bind: ['W', 1] })).toBe(2)
+    expect(loads()).toBe(2)
+  })
+
+  it('keeps an invalidation of its keys queued while it was in flight', async () => {
+    const { store, garner, loads, loader } = setup()
+    await garner.fetch('k', loader, { bind: 'W' })
+    const first = store.hold('writeTokens')
+    const landing = garner.invalidate('W')
+    await first.reached
+    // A second invalidation starts while the first is in flight, and cannot be confirmed.
+    store.fail('writeTokens', notReplicated())
+    await garner.invalidate('W')
+    first.pass()
+    await landing
+    // The second is still queued (its retry fails too): values bound to W bypass the store.
+    store.fail('writeTokens', notReplicated())
+    expect(await garner.fetch('k', loader, { bind: 'W' })).toBe(2)
+    expect(await garner.fetch('k', loader, { bind: 'W' })).toBe(3)
+    expect(loads()).toBe(3)
+  })
+})
+
 describe('engine: freshness', () => {
   it('never counts an entry stored under fewer bindings as fresh for a fetch with more', async () => {
     const garner = createGarner()
@@ -1219,6 +1257,25 @@ describe('engine: paths a mutation run found untested', () => {
       return 'v2'
     }
     expect(await garner.fetch('k', slow)).toBe('v2')
+  })
+
+  it('says what failed and what to do, when a stale value answers for the loader or the loader times out', async () => {
+    const garner = createGarner({ ttl: 1_000, staleIfError: 5_000 })
+    const messages: string[] = []
+    garner.on('error', (event) => messages.push(event.error.message))
+    await garner.fetch('k', () => 'v1')
+    vi.setSystemTime(Date.now() + 1_500)
+    const key = garner.key('k').describe().key
+    await garner.fetch('k', () => {
+      throw new Error('database down')
+    })
+    expect(messages).toEqual([
+      `The loader for ${key} failed: database down. Garner answered with the stale value and will retry the loader after a backoff.`,
+    ])
+    const never = new Promise<string>(() => {})
+    await expect(garner.fetch('slow', () => never, { loaderTimeout: 5 })).rejects.toThrow(
+      `The loader for ${garner.key('slow').describe().key} did not finish within loaderTimeout (5 ms). It keeps running and its value is cached when it finishes; set staleIfError to answer with the previous value meanwhile, or raise loaderTimeout.`,
+    )
   })
 
   it('counts a loader timeout toward the backoff, and forgets the timer of a load that finished in time', async () => {

@@ -194,6 +194,7 @@ export class Engine {
         }
         // Stryker disable next-line ConditionalExpression: without a stale window staleness() answers 'unusable'; the check skips the call
         if (servesStale(plan.freshness)) {
+          // Stryker disable next-line ConditionalExpression: for an entry with a ttl, `now` is this same clock's reading (the `true` mutant); a test kills `false`
           const at = now === 0 ? this.clock() : now
           const state = staleness(meta.freshUntil, matches, plan.freshness, at)
           if (state === 'revalidate') return this.answerStale(plan, read, loader, at)
@@ -386,6 +387,7 @@ export class Engine {
     let replaced: string | undefined
     if (guard !== undefined) {
       const meta = read.meta!
+      // Stryker disable next-line StringLiteral: tokens are all of one length, so they join apart without a separator too; a test kills the empty text
       replaced = `${meta.freshUntil}\u0000${meta.etag}\u0000${meta.tokens.join('\u0001')}`
       const recent = this.refreshed.get(key)
       if (recent !== undefined && recent.replaced === replaced && now < recent.until) return
@@ -398,6 +400,7 @@ export class Engine {
         this.refreshing.delete(key)
         if (claimedElsewhere !== false) {
           // Another process refreshes this entry: leave it alone while its claim lasts.
+          // Stryker disable next-line ConditionalExpression: only a guarded (remote) store claims keys, and `replaced` is set for every guarded store
           if (replaced !== undefined)
             this.refreshed.set(key, { replaced, until: now + claimedElsewhere })
           return
@@ -484,6 +487,7 @@ export class Engine {
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         const key = plan.keys.entry
+        // Stryker disable next-line ConditionalExpression: only the stale windows consult the backoff (the `true` mutant); a test kills `false`
         if (servesStale(plan.freshness)) this.options.backoff.failed(key, this.clock())
         reject(loaderTimeout(key, timeout))
       }, timeout)
@@ -530,6 +534,7 @@ export class Engine {
     writingTokens: (fresh: readonly string[]) => void,
   ): Promise<Resolved | undefined> {
     let cacheable = snapshot.ok
+    // Stryker disable next-line ArrayDeclaration: the entry of an unreadable snapshot is never stored, and nobody reads its tokens
     let tokens = snapshot.ok ? snapshot.read.tokens : []
     if (cacheable && tokens.includes(undefined)) {
       // Absent tokens get fresh ones before the loader starts; written after it, they could
@@ -722,6 +727,7 @@ export class Engine {
   /** Reports a loader failure that Garner answered for (a stale value) or that nobody awaited. */
   private reportLoader(operation: 'load' | 'refresh', error: unknown, key: string): void {
     const { emitter } = this.options
+    // Stryker disable next-line ConditionalExpression: emit() does nothing without listeners; the check only skips building the error
     if (!emitter.has('error')) return
     const garnerError =
       error instanceof GarnerError
@@ -762,6 +768,7 @@ function absentSnapshot(plan: Plan): Snapshot {
     read: {
       meta: undefined,
       body: undefined,
+      // Stryker disable next-line BooleanLiteral: a snapshot without metadata is a miss, whose value nobody reads
       hasValue: false,
       tokens: plan.tokenKeys.map(() => undefined),
     },
