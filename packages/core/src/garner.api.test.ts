@@ -1,0 +1,149 @@
+// The Garner instance's own methods around the engine: invalidate's arguments, listeners,
+// tracers, the purgers' surrogate-key headers and which key pipeline keys an identity.
+import { describe, expect, it, vi } from 'vitest'
+import {
+  createGarner,
+  DEFAULT_KEY_STRATEGIES,
+  type KeyStrategy,
+  memoryStore,
+  type Purger,
+  type RequestInfo,
+  type StoreDriver,
+} from './index.js'
+
+const request = (): RequestInfo => ({
+  method: 'GET',
+  path: '/users/1',
+  query: '',
+  header: () => undefined,
+})
+
+const purger = (name: string, separator: ' ' | ',', maxLength: number): Purger => ({
+  name: 'test',
+  header: { name, separator, maxLength },
+  purge: async () => {},
+})
+
+describe('garner.invalidate()', () => {
+  it('needs a model name, and says what it got', async () => {
+    const garner = createGarner()
+    for (const model of [42, '', undefined])
+      await expect(garner.invalidate(model as string)).rejects.toThrow(
+        `Garner: invalidate() needs a model name; got ${JSON.stringify(model)}.`,
+      )
+    await expect(garner.invalidate(42 as unknown as string)).rejects.toThrow(TypeError)
+  })
+
+  it('names the id argument when the id is not one', async () => {
+    const garner = createGarner()
+    await expect(garner.invalidate('User', [1] as unknown as string)).rejects.toThrow(
+      /^Garner: binding id /,
+    )
+  })
+
+  it('purges nothing when invalidateMany is given nothing', async () => {
+    const purge = vi.fn(async () => {})
+    const garner = createGarner({ purgers: [{ ...purger('Surrogate-Key', ' ', 1_000), purge }] })
+    await garner.invalidateMany([])
+    expect(purge).not.toHaveBeenCalled()
+    await garner.invalidate('User', 1)
+    expect(purge).toHaveBeenCalledTimes(1)
+  })
+})
+
+describe('listeners and tracers', () => {
+  it('off() removes a listener added with on()', async () => {
+    const garner = createGarner()
+    const misses: string[] = []
+    const listener = ({ key }: { key: string }): void => {
+      misses.push(key)
+    }
+    garner.on('miss', listener)
+    await garner.fetch('a', () => 1)
+    garner.off('miss', listener)
+    await garner.fetch('b', () => 1)
+    expect(misses).toEqual(['garner:e:{"key":"a"}'])
+  })
+
+  it('traceMisses() refuses what is not a function, saying what it needs', () => {
+    expect(() => createGarner().traceMisses(null as never)).toThrow(
+      'Garner: traceMisses() needs a function (event, work) => work().',
+    )
+  })
+})
+
+describe('surrogate-key headers of several purgers', () => {
+  const respond = (purgers: Purger[]) =>
+    createGarner({ purgers })
+      .identity({ request: request() })
+      .bind([['User', 1], 'Post'])
+      .options({ public: true })
+      .respond(() => ({ id: 1 }))
+
+  it('sends a header read by two purgers once, within the tighter limit, whatever their order', async () => {
+    const loose = purger('Surrogate-Key', ' ', 1_000)
+    const tight = purger('surrogate-key', ',', 500)
+    for (const purgers of [
+      [loose, tight],
+      [tight, loose],
+    ]) {
+      const { headers } = (await respond(purgers))!
+      expect(headers['Surrogate-Key']).toBeUndefined()
+      expect(headers['surrogate-key']).toContain(',')
+    }
+  })
+
+  it("keeps the first purger's header when both limits are the same", async () => {
+    const { headers } = (await respond([
+      purger('Surrogate-Key', ' ', 500),
+      purger('surrogate-key', ',', 500),
+    ]))!
+    expect(headers['surrogate-key']).toBeUndefined()
+    expect(headers['Surrogate-Key']).toContain(' ')
+  })
+})
+
+describe('the key pipeline', () => {
+  // Reads a tenant from the key context, and keeps the explicit key under `key`.
+  const tenant: KeyStrategy = {
+    name: 'tenant',
+    apply: (key, context) => ({ ...key, key: context.key, tenant: context.tenant ?? 'none' }),
+  }
+  const keyOf = (strategies: readonly KeyStrategy[]): string =>
+    createGarner({ namespace: 'n', keyStrategies: strategies }).key('k').describe().key
+
+  it('keys by the strategies given, even as many as the default ones', () => {
+    const others = DEFAULT_KEY_STRATEGIES.slice(1).map((strategy) => ({ ...strategy }))
+    expect(keyOf([tenant, ...others])).toBe('n:e:{"key":"k","tenant":"none"}')
+    expect(keyOf([tenant, ...DEFAULT_KEY_STRATEGIES.slice(1)])).toBe(
+      'n:e:{"key":"k","tenant":"none"}',
+    )
+    expect(keyOf(DEFAULT_KEY_STRATEGIES)).toBe('n:e:{"key":"k"}')
+  })
+
+  it('keys everything alike with an empty pipeline', () => {
+    expect(keyOf([])).toBe('n:e:{}')
+  })
+})
+
+describe('invalidation.replicas', () => {
+  it('asks the store to confirm the replicas and the timeout given', async () => {
+    const inner = memoryStore()
+    const asked: unknown[] = []
+    const replicated = new Proxy(inner, {
+      get(target, property) {
+        if (property === 'confirmsReplication') return true
+        const value = Reflect.get(target, property, target)
+        if (property === 'writeTokens')
+          return (...args: Parameters<StoreDriver['writeTokens']>) => {
+            asked.push(args[2]?.durability)
+            return value.apply(target, args)
+          }
+        return typeof value === 'function' ? value.bind(target) : value
+      },
+    }) as StoreDriver
+    const garner = createGarner({ store: replicated, invalidation: { replicas: 2, timeout: 50 } })
+    await garner.invalidate('User', 1)
+    expect(asked).toContainEqual({ replicas: 2, timeout: 50 })
+  })
+})
