@@ -107,7 +107,11 @@ describe('the key pipeline', () => {
   // Reads a tenant from the key context, and keeps the explicit key under `key`.
   const tenant: KeyStrategy = {
     name: 'tenant',
-    apply: (key, context) => ({ ...key, key: context.key, tenant: context.tenant ?? 'none' }),
+    apply: (key, context) => ({
+      ...key,
+      key: context.key,
+      tenant: typeof context.tenant === 'string' ? context.tenant : 'none',
+    }),
   }
   const keyOf = (strategies: readonly KeyStrategy[]): string =>
     createGarner({ namespace: 'n', keyStrategies: strategies }).key('k').describe().key
