@@ -200,7 +200,6 @@ export class Garner {
     const strategies = checkStrategies(options.keyStrategies ?? DEFAULT_KEY_STRATEGIES)
     const purgers = checkPurgers(options.purgers ?? [])
     this.purges =
-      // Stryker disable next-line ConditionalExpression: a queue of no purgers purges nothing and resolves at once, like no queue
       purgers.length === 0
         ? undefined
         : new PurgeQueue({
@@ -237,9 +236,8 @@ export class Garner {
       // The fast paths of the default pipeline give the keys the pipeline gives (identity.test.ts
       // checks it), so only mutants that turn them on for another pipeline can be seen.
       defaultPipeline:
-        // Stryker disable next-line ConditionalExpression: false only turns the fast paths off
         strategies.length === DEFAULT_KEY_STRATEGIES.length &&
-        // Stryker disable next-line ArrowFunction,ConditionalExpression: false only turns the fast paths off
+        // Stryker disable next-line ArrowFunction: false only turns the fast paths off
         strategies.every((strategy, index) => strategy === DEFAULT_KEY_STRATEGIES[index]),
       entryKeyCache: new BoundedCache(KEY_CACHE_SIZE),
       tokenKeyCache: new BoundedCache(KEY_CACHE_SIZE),
@@ -455,7 +453,7 @@ function toNearCache(
         'store is already in memory.',
     )
   }
-  // Stryker disable next-line ConditionalExpression,BooleanLiteral: passing `true` itself reads no bound, like {}
+  // Stryker disable next-line BooleanLiteral: passing `true` itself reads no bound, like {}
   return nearCacheDriver(store, nearCache === true ? {} : nearCache, onLost, storeTimeout)
 }
 
@@ -488,7 +486,6 @@ function checkInvalidation(
 }
 
 function composeTracers(tracers: readonly MissTracer[]): MissTracer | undefined {
-  // Stryker disable next-line ConditionalExpression: with no tracer the composed one only calls work(), like none
   if (tracers.length === 0) return undefined
   return tracers.reduceRight<MissTracer>(
     (inner, outer) =>

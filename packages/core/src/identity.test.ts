@@ -4,6 +4,7 @@ import {
   createGarner,
   DEFAULT_KEY_STRATEGIES,
   type KeyPart,
+  type KeyStrategy,
   type RequestInfo,
   type ResponseWriter,
 } from './index.js'
@@ -275,5 +276,50 @@ describe('identity answers', () => {
     ).rejects.toThrow(
       'Garner: cacheOr304() needs the request-scoped identity of an HTTP adapter (@garner/express, @garner/hono).',
     )
+  })
+})
+
+describe('keys built by key strategies', () => {
+  // A strategy that tells callers apart by the request (as a session strategy would).
+  const byUser: KeyStrategy = {
+    name: 'user',
+    identifiesCaller: true,
+    apply: (key, context) => {
+      const request = context.request as RequestInfo | undefined
+      return request === undefined ? key : { ...key, user: request.header('x-user') ?? 'none' }
+    },
+  }
+  const plain: KeyStrategy = { name: 'user', apply: byUser.apply }
+  const withStrategy = (strategy: KeyStrategy) =>
+    createGarner({ namespace: 'n', keyStrategies: [...DEFAULT_KEY_STRATEGIES, strategy] })
+
+  it('name the member a strategy made that cannot be encoded', () => {
+    const garner = withStrategy({
+      name: 'bad',
+      apply: (key) => ({ ...key, tenant: (() => 1) as unknown as string }),
+    })
+    expect(() => garner.key('k').describe()).toThrow(/^Garner: tenant is a function/)
+  })
+
+  it('mix no caller into the ETag of an identity without a request', async () => {
+    const tagged = await withStrategy(byUser)
+      .key('k')
+      .entry(() => ({ id: 1 }))
+    const untagged = await withStrategy(plain)
+      .key('k')
+      .entry(() => ({ id: 1 }))
+    expect(tagged?.etag).toBe(untagged?.etag)
+  })
+
+  it('mix the varyBy part into the ETag, whatever the strategies', async () => {
+    const request = requestFor('/me', '', { 'x-user': 'ada' })
+    const etagOf = async (strategy: KeyStrategy) => {
+      const answer = await withStrategy(strategy)
+        .identity({ request })
+        .varyBy('admin')
+        .entry(() => ({ id: 1 }))
+      return answer?.etag
+    }
+    expect(await etagOf(byUser)).toBe(await etagOf(plain))
   })
 })
