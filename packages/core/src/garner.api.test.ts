@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest'
 import {
   createGarner,
   DEFAULT_KEY_STRATEGIES,
+  type GarnerEvents,
   type KeyStrategy,
   memoryStore,
   type Purger,
@@ -149,5 +150,47 @@ describe('invalidation.replicas', () => {
     const garner = createGarner({ store: replicated, invalidation: { replicas: 2, timeout: 50 } })
     await garner.invalidate('User', 1)
     expect(asked).toContainEqual({ replicas: 2, timeout: 50 })
+  })
+})
+
+describe('a Keyv over a Redis Cluster client', () => {
+  it('talks to the cluster client, within storeTimeout, rather than through the adapter', async () => {
+    let connects = 0
+    let adapterReads = 0
+    // A cluster that never finishes connecting, under an adapter that would answer at once.
+    const cluster = {
+      isOpen: false,
+      slots: [],
+      masters: [],
+      connect: () => {
+        connects += 1
+        return new Promise<never>(() => {})
+      },
+      sendCommand: async () => undefined,
+      on: () => undefined,
+      once: () => undefined,
+    }
+    const adapter = {
+      client: cluster,
+      get: async () => {
+        adapterReads += 1
+        return undefined
+      },
+      set: async () => true,
+      delete: async () => true,
+      clear: async () => {},
+    }
+    const keyv = { store: adapter, get: adapter.get, set: adapter.set, delete: adapter.delete }
+    const garner = createGarner({ store: keyv as never, storeTimeout: 50 })
+    const errors: GarnerEvents['error'][] = []
+    garner.on('error', (event) => errors.push(event))
+    expect(await garner.fetch('k', () => 'loaded')).toBe('loaded')
+    expect(connects).toBe(1)
+    expect(adapterReads).toBe(0)
+    expect(errors.map(({ operation, error }) => [operation, error.code])).toEqual([
+      ['read', 'GARNER_STORE_TIMEOUT'],
+    ])
+    expect(errors[0]?.error.message).toContain('within 50 ms')
+    expect(garner.stats().missesByReason.unavailable).toBe(1)
   })
 })
