@@ -1,5 +1,6 @@
 // The Garner instance's own methods around the engine: invalidate's arguments, listeners,
 // tracers, the purgers' surrogate-key headers and which key pipeline keys an identity.
+import { EventEmitter } from 'node:events'
 import { describe, expect, it, vi } from 'vitest'
 import {
   createGarner,
@@ -192,5 +193,42 @@ describe('a Keyv over a Redis Cluster client', () => {
     ])
     expect(errors[0]?.error.message).toContain('within 50 ms')
     expect(garner.stats().missesByReason.unavailable).toBe(1)
+  })
+})
+
+describe('the near cache losing its tracking connection', () => {
+  it('is reported on the error event, as a read error', async () => {
+    // A stand-in for node-redis: the tracking connection is the duplicate of the adapter's client.
+    const tracking = Object.assign(new EventEmitter(), {
+      connect: async () => undefined,
+      ping: async () => 'PONG',
+      mGet: async (keys: string[]) => keys.map(() => null),
+      destroy: () => undefined,
+    })
+    const adapter = {
+      client: { options: {}, duplicate: () => tracking },
+      namespace: undefined,
+      createKeyPrefix: (key: string) => key,
+      get: async () => undefined,
+      set: async () => true,
+      delete: async () => true,
+      clear: async () => {},
+    }
+    const keyv = { store: adapter, get: adapter.get, set: adapter.set, delete: adapter.delete }
+    const garner = createGarner({ store: keyv as never, nearCache: true })
+    try {
+      const errors: GarnerEvents['error'][] = []
+      garner.on('error', (event) => errors.push(event))
+      tracking.emit('ready')
+      tracking.emit('end')
+      expect(errors).toHaveLength(1)
+      expect(errors[0]?.operation).toBe('read')
+      expect(errors[0]?.error.code).toBe('GARNER_STORE_ERROR')
+      expect(errors[0]?.error.message).toMatch(
+        /near cache lost its tracking connection to Redis \(closed\)/,
+      )
+    } finally {
+      await garner.close()
+    }
   })
 })
