@@ -233,8 +233,11 @@ export class Garner {
       namespace: this.namespace,
       strategies,
       identifiesCaller: strategies.some((strategy) => strategy.identifiesCaller === true),
+      // The fast paths of the default pipeline give the keys the pipeline gives (identity.test.ts
+      // checks it), so only mutants that turn them on for another pipeline can be seen.
       defaultPipeline:
         strategies.length === DEFAULT_KEY_STRATEGIES.length &&
+        // Stryker disable next-line ArrowFunction: false only turns the fast paths off
         strategies.every((strategy, index) => strategy === DEFAULT_KEY_STRATEGIES[index]),
       entryKeyCache: new BoundedCache(KEY_CACHE_SIZE),
       tokenKeyCache: new BoundedCache(KEY_CACHE_SIZE),
@@ -315,7 +318,7 @@ export class Garner {
   private async invalidateTargets(targets: readonly NormalBinding[]): Promise<void> {
     await this.engine.invalidate(targets)
     // After the tokens: a shared cache that refetches at once must get the new value.
-    if (this.purges !== undefined && targets.length > 0) {
+    if (this.purges !== undefined) {
       await this.purges.purge([
         ...new Set(targets.flatMap(({ model, id }) => purgeKeysOfText(model, id))),
       ])
@@ -402,6 +405,7 @@ export class Garner {
         bindings: options?.bind === undefined ? [] : normalizeBindings(options.bind),
         ttl: options?.ttl === undefined ? undefined : checkTtl(options.ttl, 'ttl'),
         freshness: overlayFreshness(undefined, options),
+        // Stryker disable next-line LogicalOperator,BooleanLiteral: without a request in the context (never, here) nothing reads isPublic
         isPublic: options?.public ?? false,
         caller: undefined,
         context: NO_CONTEXT,
@@ -449,6 +453,7 @@ function toNearCache(
         'store is already in memory.',
     )
   }
+  // Stryker disable next-line BooleanLiteral: passing `true` itself reads no bound, like {}
   return nearCacheDriver(store, nearCache === true ? {} : nearCache, onLost, storeTimeout)
 }
 
@@ -555,6 +560,7 @@ function surrogateHeadersOf(purgers: readonly Purger[]): readonly SurrogateKeyHe
   // the tighter limit.
   const byName = new Map<string, SurrogateKeyHeader>()
   for (const { header } of purgers) {
+    // Stryker disable next-line MethodExpression: upper case folds header names alike too
     const key = header.name.toLowerCase()
     const known = byName.get(key)
     if (known === undefined || header.maxLength < known.maxLength) byName.set(key, header)

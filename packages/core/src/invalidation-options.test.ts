@@ -7,7 +7,8 @@ import { createGarner, memoryStore } from './index.js'
 describe('createGarner({ invalidation })', () => {
   it('needs a store that can confirm replication', () => {
     expect(() => createGarner({ invalidation: { replicas: 1 } })).toThrow(
-      /invalidation.replicas needs a Redis store that can confirm replication/,
+      'Garner: invalidation.replicas needs a Redis store that can confirm replication (WAIT): ' +
+        'a Keyv on @keyv/redis (one node with replicas, or a Redis Cluster).',
     )
     expect(() => createGarner({ store: memoryStore(), invalidation: { replicas: 1 } })).toThrow(
       TypeError,
@@ -26,10 +27,13 @@ describe('createGarner({ invalidation })', () => {
     const store = createKeyv('redis://127.0.0.1:1')
     expect(() =>
       createGarner({ store, storeTimeout: 200, invalidation: { replicas: 1, timeout: 200 } }),
-    ).toThrow(/must be shorter than storeTimeout/)
+    ).toThrow(
+      'Garner: invalidation.timeout (200 ms) must be shorter than storeTimeout (200 ms), which ' +
+        'bounds the whole invalidation; lower one or raise the other.',
+    )
     expect(() =>
       createGarner({ store, storeTimeout: 200, invalidation: { replicas: 1, timeout: 0 } }),
-    ).toThrow(TypeError)
+    ).toThrow('Garner: invalidation.timeout must be a positive number of milliseconds')
     expect(
       createGarner({ store, storeTimeout: 500, invalidation: { replicas: 2, timeout: 100 } }),
     ).toBeDefined()

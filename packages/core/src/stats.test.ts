@@ -170,6 +170,8 @@ describe('store event', () => {
     expect(calls[0]).toMatchObject({ operation: 'read', error: failure })
     expect(garner.stats().storeErrors).toBe(1)
     expect(garner.stats().missesByReason.unavailable).toBe(1)
+    // An unavailable store's miss is a miss like any other in the total.
+    expect(garner.stats().misses).toBe(1)
   })
 
   it('is not emitted for the in-process store', async () => {
