@@ -1282,12 +1282,13 @@ describe('engine: paths a mutation run found untested', () => {
     const garner = createGarner({
       ttl: 1_000,
       staleIfError: 60_000,
-      loaderTimeout: 20,
+      // Long enough that a busy machine never times out the in-process load below.
+      loaderTimeout: 400,
       loaderBackoff: { min: 10_000, max: 60_000 },
     })
     // A load that finishes in time leaves no timer behind to count a failure later.
     await garner.fetch('fast', () => 'v1')
-    await new Promise((resolve) => setTimeout(resolve, 40))
+    await new Promise((resolve) => setTimeout(resolve, 500))
     vi.setSystemTime(Date.now() + 1_500)
     expect(await garner.fetch('fast', () => 'v2')).toBe('v2')
 
