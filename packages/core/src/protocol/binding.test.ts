@@ -62,6 +62,15 @@ describe('normalizeBindings', () => {
     )
   })
 
+  it('refuses an empty composite id, which names no instance', () => {
+    expect(() => normalizeBindings(['W', {}])).toThrow(
+      'Garner: binding bind[1] is an empty object (a composite id names at least one field).',
+    )
+    expect(() => normalizeBindings({ model: 'W', id: { a: {} } })).toThrow(
+      'Garner: binding bind.id.a is an empty object',
+    )
+  })
+
   it('refuses a composite id nested too deeply, naming its path', () => {
     let id: unknown = 1
     for (let level = 0; level < 250; level++) id = { a: id }

@@ -138,9 +138,13 @@ function idValue(id: unknown, path: string, parents: object[] = []): unknown {
       if (id !== null && isPlainObject(id)) {
         // A field that holds one of its own parents would recurse without end.
         if (parents.includes(id)) throw invalid(path, 'is a circular reference')
+        const entries = Object.entries(id)
+        // `{}` names no instance: most likely a value that was never filled in.
+        if (entries.length === 0)
+          throw invalid(path, 'is an empty object (a composite id names at least one field)')
         parents.push(id)
         const fields: Record<string, unknown> = {}
-        for (const [field, value] of Object.entries(id))
+        for (const [field, value] of entries)
           fields[field] = idValue(value, `${path}.${field}`, parents)
         parents.pop()
         return fields
