@@ -6,7 +6,8 @@ const encoder = new TextEncoder()
 // body never pins its size in memory after the call.
 // Stryker disable next-line ArithmeticOperator: a smaller limit sends more texts to encode(), which gives the same bytes
 const SCRATCH_CHARS = 16 * 1024
-const scratch = new Uint8Array(SCRATCH_CHARS * 3)
+// Made on first use, not at load: one module-level buffer less for a runtime that never measures.
+let scratch: Uint8Array | undefined
 
 /**
  * The UTF-8 bytes of `text`. For texts up to 16 Ki characters they are a view of a shared
@@ -15,6 +16,7 @@ const scratch = new Uint8Array(SCRATCH_CHARS * 3)
 export function utf8Bytes(text: string): Uint8Array {
   // Stryker disable next-line ConditionalExpression,EqualityOperator: encode() gives the same bytes as the scratch buffer; the limit only saves an allocation
   if (text.length > SCRATCH_CHARS) return encoder.encode(text)
+  scratch ??= new Uint8Array(SCRATCH_CHARS * 3)
   return scratch.subarray(0, encoder.encodeInto(text, scratch).written)
 }
 
