@@ -66,7 +66,7 @@ describe('normalizeBindings', () => {
     expect(() => normalizeBindings(['W', {}])).toThrow(
       'Garner: binding bind[1] is an empty object (a composite id names at least one field).',
     )
-    expect(() => normalizeBindings({ model: 'W', id: { a: {} } })).toThrow(
+    expect(() => normalizeBindings({ model: 'W', id: { a: {} } } as never)).toThrow(
       'Garner: binding bind.id.a is an empty object',
     )
   })
