@@ -109,7 +109,7 @@ interface Refreshed {
 }
 
 export class Engine {
-  private readonly flights = new SingleFlight<Resolved | undefined>()
+  private readonly flights: SingleFlight<Resolved | undefined>
   // Token keys whose invalidation could not reach the store, with a version per key so that a
   // flush only clears what it wrote. While a key is here, values bound to it bypass the store.
   private readonly pending = new Map<string, number>()
@@ -124,6 +124,11 @@ export class Engine {
 
   constructor(private readonly options: EngineOptions) {
     this.clock = options.clock
+    // Only asynchronous reads (remote stores, or a store without readNow) can come back after a
+    // load they missed; the in-process store's misses skip that bookkeeping.
+    this.flights = new SingleFlight(
+      options.guard !== undefined || options.driver.readNow === undefined,
+    )
   }
 
   /** Garner's clock: what freshness is decided by. */

@@ -90,4 +90,13 @@ describe('SingleFlight', () => {
     first.resolve('one')
     expect(await running).toBe('one')
   })
+
+  it('keeps no finished work when it need not remember', async () => {
+    const flight = new SingleFlight<string>(false)
+    const mark = flight.mark
+    await flight.run('k', () => Promise.resolve('one'))
+    expect(flight.mark).toBe(mark)
+    const again = () => Promise.resolve('again')
+    expect(await flight.run('k', () => Promise.resolve('two'), mark, again)).toBe('two')
+  })
 })

@@ -13,6 +13,12 @@ export class SingleFlight<T> {
   private finishedCount = 0
 
   /**
+   * `remember`: keep when work finished, for callers that pass a {@link mark}. An owner whose
+   * reads all answer synchronously never does, and saves the bookkeeping on every load.
+   */
+  constructor(private readonly remember = true) {}
+
+  /**
    * A mark to take before a read whose answer decides whether to {@link run}: work under the same
    * key that finishes after the mark may have stored what that read did not see.
    */
@@ -44,7 +50,7 @@ export class SingleFlight<T> {
     this.running.set(key, work)
     work.then(
       () => {
-        if (this.forget(key, work)) this.finished.set(key, ++this.finishedCount)
+        if (this.forget(key, work) && this.remember) this.finished.set(key, ++this.finishedCount)
       },
       () => this.forget(key, work),
     )
